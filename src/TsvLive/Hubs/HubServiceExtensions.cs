@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace TsvLive.Hubs;
+
+internal static class HubServiceExtensions
+{
+    /// <summary>Hub messages must fit one 64 KiB chunk as base64 (about 87 KB) plus its envelope, and no more.</summary>
+    public const long MaximumReceiveMessageSize = 128 * 1024;
+
+    public static IServiceCollection AddTableHub(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddSignalR(hub =>
+        {
+            hub.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
+            // Chunks of an upload waiting for the server: a few, not the whole file.
+            hub.StreamBufferCapacity = 4;
+            hub.EnableDetailedErrors = environment.IsDevelopment();
+            hub.AddFilter<HubErrorFilter>();
+        });
+        services.AddSingleton<ViewerRegistry>();
+        services.AddSingleton<TableEvents>();
+        services.AddHostedService<ViewerCountBroadcaster>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTableHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<TablesHub>(TablesHub.Path);
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+using TsvLive.Tables;
+
+namespace TsvLive.Hubs;
+
+/// <summary>The events the server sends to hub clients. Method names are wire names.</summary>
+public interface ITableClient
+{
+    Task TableReplaced(TableInfo table);
+
+    Task UploadProgress(string id, long bytesReceived, long rowCount);
+
+    Task ViewerCount(string id, int count);
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.SignalR;
+using TsvLive.Tables;
+
+namespace TsvLive.Hubs;
+
+/// <summary>
+/// Sends the hub's events. Sending never makes the caller wait: an upload must not slow down
+/// because one viewer reads its socket slowly, and a failed send is logged, not thrown.
+/// </summary>
+internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> hub, ILogger<TableEvents> logger)
+{
+    public static string Group(string tableId) => "table:" + tableId;
+
+    public void TableReplaced(TableInfo table) => Send(hub.Clients.Group(Group(table.Id)).TableReplaced(table));
+
+    /// <summary>To every watcher of the table and to the uploading connection (once, if it also watches).</summary>
+    public void UploadProgress(string tableId, long bytesReceived, long rowCount, string? uploaderConnectionId)
+    {
+        if (uploaderConnectionId is null)
+        {
+            Send(hub.Clients.Group(Group(tableId)).UploadProgress(tableId, bytesReceived, rowCount));
+            return;
+        }
+        Send(hub.Clients.GroupExcept(Group(tableId), uploaderConnectionId).UploadProgress(tableId, bytesReceived, rowCount));
+        Send(hub.Clients.Client(uploaderConnectionId).UploadProgress(tableId, bytesReceived, rowCount));
+    }
+
+    public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));
+
+    private async void Send(Task sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A notice that cannot be delivered must not take anything else down.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogSendFailed(e);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Sending a hub event failed")]
+    private partial void LogSendFailed(Exception exception);
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TsvLive.Tables;
+using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Paging;
+
+namespace TsvLive.Hubs;
+
+/// <summary>The real-time side of TsvLive: watch tables, page them, upload and replace them.</summary>
+internal sealed class TablesHub(
+    TableStore store,
+    PageReader pages,
+    UploadService uploads,
+    ViewerRegistry viewers,
+    IOptions<TsvLiveOptions> options) : Hub<ITableClient>
+{
+    public const string Path = "/hubs/tables";
+
+    public async Task<TableInfo> Watch(string id)
+    {
+        var table = store.Get(id);
+        await Groups.AddToGroupAsync(Context.ConnectionId, TableEvents.Group(table.Id), Context.ConnectionAborted);
+        viewers.Watch(Context.ConnectionId, table.Id);
+        return TableInfo.Of(table);
+    }
+
+    public async Task Unwatch(string id)
+    {
+        if (viewers.Unwatch(Context.ConnectionId, id))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, TableEvents.Group(id), Context.ConnectionAborted);
+        }
+    }
+
+    public TablePage GetPage(string id, long page, int pageSize) => pages.Read(id, page, pageSize);
+
+    /// <summary>Creates a table (no id) or replaces one (id and edit key) from a stream of chunks of up to 64 KiB.</summary>
+    public async Task<TableInfo> Upload(IAsyncEnumerable<byte[]> chunks, UploadRequest? request)
+    {
+        var aborted = Context.ConnectionAborted;
+        var bytes = chunks.AsChunks(aborted);
+        request ??= new UploadRequest(Name: null);
+        if (request.Id is null)
+        {
+            var links = TableLinks.For(Context.GetHttpContext()!.Request, options.Value.PublicBaseUrl);
+            return await uploads.CreateAsync(bytes, request.Name, links, Context.ConnectionId, aborted);
+        }
+        return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, Context.ConnectionId, aborted);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        viewers.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,30 @@
+using Serilog;
+using TsvLive.Errors;
+using TsvLive.Hubs;
+using TsvLive.Logging;
+using TsvLive.Tables;
+using TsvLive.Web;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = BrowserApp.WebRootPath });
+
+builder.Services.AddTsvLiveLogging(builder.Configuration);
+builder.Services.AddTsvLiveErrors();
+builder.Services.AddTables();
+builder.Services.AddTableHub(builder.Environment);
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+
+app.UseSerilogRequestLogging();
+app.UseTsvLiveErrors();
+app.UseBrowserApp();
+
+app.MapTablesApi();
+app.MapTableHub();
+app.MapBrowserApp();
+app.MapHealthChecks("/healthz");
+
+app.Run();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,18 @@
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables.Ingest;
+
+/// <summary>
+/// What the indexer has found so far in the text: immutable, replaced as indexing goes on.
+/// <see cref="RowCount"/> records of <see cref="Index"/> are complete and can be read.
+/// </summary>
+internal sealed record IndexedText(
+    Dialect Dialect,
+    RecordIndex Index,
+    long RowCount,
+    IReadOnlyList<byte[]>? HeaderFields,
+    int FieldCount,
+    bool Finished)
+{
+    public static IndexedText Empty { get; } = new(Dialect.Quoted, new RecordIndex(), 0, null, 0, false);
+}

@@ -1,0 +1,193 @@
+using System.Text;
+using TsvLive.Errors;
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables.Ingest;
+
+/// <summary>
+/// Takes one uploaded file chunk by chunk: keeps its bytes, transcodes them to UTF-8 where needed and
+/// indexes the records as they arrive, so the rows received so far can be read before the end.
+/// Nothing is visible to anyone until the caller publishes <see cref="Latest"/>.
+/// </summary>
+internal sealed class TableIngest : IAsyncDisposable
+{
+    private readonly ByteSegments _raw = new();
+    private readonly long _maxBytes;
+    private readonly int? _maxRecordBytes;
+    private readonly Utf8Validator _utf8 = new();
+    private readonly CancellationTokenSource _stop = new();
+    private GrowingText? _text;
+    private Utf8Transcoder? _transcoder;
+    private TsvIndexer? _indexer;
+    private Task? _indexing;
+    private SourceEncoding? _encoding;
+    private TableContent? _cached;
+
+    public TableIngest(long maxBytes, int? maxRecordBytes)
+    {
+        _maxBytes = maxBytes;
+        _maxRecordBytes = maxRecordBytes;
+    }
+
+    public long BytesReceived => _raw.Length;
+
+    public void Append(ReadOnlySpan<byte> chunk)
+    {
+        if (_raw.Length + chunk.Length > _maxBytes)
+        {
+            throw new UploadTooLargeException(_maxBytes);
+        }
+        var start = _raw.Length;
+        _raw.Append(chunk);
+        if (_encoding is null)
+        {
+            StartWhenEncodingIsKnown(final: false);
+        }
+        else
+        {
+            AppendText(chunk);
+        }
+        ThrowIfIndexingFailed();
+        if (start < BinarySniffer.SniffLength)
+        {
+            BinarySniffer.ThrowIfBinary(_raw, _encoding);
+        }
+    }
+
+    /// <summary>Ends the input and waits until every record is indexed.</summary>
+    public async Task<TableContent> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_encoding is null)
+        {
+            StartWhenEncodingIsKnown(final: true);
+        }
+        if (_transcoder is not null)
+        {
+            _transcoder.Transcode([], final: true, _text!.Append);
+        }
+        _utf8.Complete();
+        _text?.Complete();
+        if (_indexing is not null)
+        {
+            try
+            {
+                await _indexing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (CsvHelper.CsvFormatException e)
+            {
+                throw UnreadableRecord(e);
+            }
+        }
+        var content = Latest;
+        if (!content.Complete || content.Columns.Count == 0)
+        {
+            throw new InvalidUploadException("The file is empty",
+                "The file has no header row: it is empty or holds only blank lines. Upload a tab-separated file whose first line names the columns.");
+        }
+        _raw.TrimExcess();
+        if (!ReferenceEquals(_text!.Bytes, _raw))
+        {
+            _text.Bytes.TrimExcess();
+        }
+        return content;
+    }
+
+    /// <summary>What has been received and indexed so far.</summary>
+    public TableContent Latest
+    {
+        get
+        {
+            var indexed = _indexer?.Latest ?? IndexedText.Empty;
+            var encoding = TextEncoding;
+            var cached = Volatile.Read(ref _cached);
+            if (cached is not null && ReferenceEquals(cached.Index, indexed.Index) && cached.RowCount == indexed.RowCount
+                && cached.TextEncoding == encoding && cached.Complete == indexed.Finished)
+            {
+                return cached;
+            }
+            var columns = cached is not null && ReferenceEquals(cached.TextEncoding, encoding) && cached.Columns.Count == indexed.FieldCount
+                ? cached.Columns
+                : TableContent.ColumnNames(indexed.HeaderFields, indexed.FieldCount, encoding);
+            var text = _text?.Bytes ?? _raw;
+            var content = new TableContent(_raw, text, indexed, encoding, columns, text.Length, indexed.Finished);
+            Volatile.Write(ref _cached, content);
+            return content;
+        }
+    }
+
+    /// <summary>UTF-8, or Windows-1252 for a file that is not valid UTF-8 (transcoded text is always UTF-8).</summary>
+    private Encoding TextEncoding => _transcoder is not null || _utf8.IsValid ? Encoding.UTF8 : SourceEncodings.Windows1252;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _text?.Complete();
+        if (_indexing is not null)
+        {
+            await _indexing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _stop.Dispose();
+    }
+
+    private void StartWhenEncodingIsKnown(bool final)
+    {
+        var head = new byte[(int)Math.Min(_raw.Length, SourceEncodings.DetectionLength)];
+        _raw.CopyTo(0, head);
+        _encoding = SourceEncodings.Detect(head, final);
+        if (_encoding is not { } encoding)
+        {
+            return;
+        }
+        if (SourceEncodings.TranscodeFrom(encoding) is { } source)
+        {
+            _transcoder = new Utf8Transcoder(source);
+            _text = new GrowingText(new ByteSegments());
+        }
+        else
+        {
+            _text = new GrowingText(_raw);
+        }
+        _indexer = new TsvIndexer(_text, _maxRecordBytes);
+        _indexing = Task.Run(() => _indexer.RunAsync(_stop.Token));
+
+        // The bytes so far: stored already for UTF-8; to transcode (after the byte order mark) otherwise.
+        var sofar = new byte[_raw.Length];
+        _raw.CopyTo(0, sofar);
+        if (_transcoder is not null)
+        {
+            _transcoder.Transcode(sofar.AsSpan(SourceEncodings.BomLength(encoding)), final: false, _text.Append);
+        }
+        else
+        {
+            _utf8.Append(sofar);
+            _text.Grew();
+        }
+    }
+
+    private void AppendText(ReadOnlySpan<byte> chunk)
+    {
+        if (_transcoder is not null)
+        {
+            _transcoder.Transcode(chunk, final: false, _text!.Append);
+        }
+        else
+        {
+            // The raw bytes are the text: tell the indexer they are there.
+            _utf8.Append(chunk);
+            _text!.Grew();
+        }
+    }
+
+    private void ThrowIfIndexingFailed()
+    {
+        if (_indexing is { IsFaulted: true } failed && failed.Exception?.InnerException is CsvHelper.CsvFormatException e)
+        {
+            throw UnreadableRecord(e);
+        }
+    }
+
+    private InvalidUploadException UnreadableRecord(CsvHelper.CsvFormatException e) => new(
+        "A record is too large",
+        $"Record {e.RecordNumber} is larger than the limit of {_maxRecordBytes / (1024 * 1024)} MiB per record. " +
+        "Check that the file is tab-separated text, or split the record.");
+}

@@ -1,0 +1,21 @@
+namespace TsvLive.Tables.Ingest;
+
+/// <summary>Says when something sent repeatedly (progress) is due again: at most once per interval.</summary>
+internal sealed class Throttle(TimeSpan interval, TimeProvider clock)
+{
+    private long _last = long.MinValue;
+
+    /// <summary>Makes the next <see cref="IsDue"/> true.</summary>
+    public void Force() => _last = long.MinValue;
+
+    public bool IsDue()
+    {
+        var now = clock.GetTimestamp();
+        if (_last != long.MinValue && clock.GetElapsedTime(_last, now) < interval)
+        {
+            return false;
+        }
+        _last = now;
+        return true;
+    }
+}

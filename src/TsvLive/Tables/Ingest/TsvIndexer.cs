@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using CsvHelper;
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables.Ingest;
+
+/// <summary>
+/// Finds where every record of a growing text starts, with CsvHelper, while the text arrives.
+/// Reads as <see cref="Dialect.Quoted"/> first; a quote that breaks RFC 4180 (a quoted field never
+/// closed, text after a closing quote) starts it again as <see cref="Dialect.Plain"/>, so one bad quote
+/// cannot swallow the rest of the file.
+/// </summary>
+internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
+{
+    private static readonly long s_publishInterval = Stopwatch.Frequency / 20; // 50 ms
+
+    private IndexedText _latest = IndexedText.Empty;
+
+    /// <summary>The records found so far; safe to read from any thread.</summary>
+    public IndexedText Latest => Volatile.Read(ref _latest);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!await IndexAsync(Dialect.Quoted, cancellationToken).ConfigureAwait(false))
+        {
+            await IndexAsync(Dialect.Plain, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Indexes the whole text in <paramref name="dialect"/>; false when it turned out to be the wrong one.</summary>
+    private async Task<bool> IndexAsync(Dialect dialect, CancellationToken cancellationToken)
+    {
+        var brokenQuote = false;
+        var options = TsvFormat.Options(dialect, maxRecordBytes, dialect == Dialect.Quoted
+            ? record => brokenQuote |= record.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote
+            : null);
+
+        var index = new RecordIndex();
+        List<byte[]>? header = null;
+        var fieldCount = 0;
+        var lastPublish = Stopwatch.GetTimestamp();
+
+        var reader = CsvReader.Create(text.OpenReader(0), options, leaveOpen: false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var next = reader.ReadAsync(cancellationToken);
+                if (!next.IsCompleted || Stopwatch.GetTimestamp() - lastPublish > s_publishInterval)
+                {
+                    // About to wait for bytes (or busy for a while): let readers see what is indexed.
+                    Publish(finished: false);
+                    lastPublish = Stopwatch.GetTimestamp();
+                }
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+                if (brokenQuote)
+                {
+                    return false;
+                }
+                fieldCount = Math.Max(fieldCount, reader.FieldCount);
+                if (header is null)
+                {
+                    header = new List<byte[]>(reader.FieldCount);
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        header.Add(reader.GetSpan(i).ToArray());
+                    }
+                    continue;
+                }
+                index.Add(reader.ByteOffset);
+            }
+        }
+        if (brokenQuote)
+        {
+            return false;
+        }
+        Publish(finished: true);
+        return true;
+
+        void Publish(bool finished) => Volatile.Write(ref _latest,
+            new IndexedText(dialect, index, index.RecordCount, header, fieldCount, finished));
+    }
+}

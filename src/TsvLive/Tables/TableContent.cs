@@ -1,0 +1,52 @@
+using System.Text;
+using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables;
+
+/// <summary>
+/// One version's data as readers see it at one moment: immutable. While a new table is still
+/// arriving, each look at it gives a newer snapshot with more rows.
+/// </summary>
+internal sealed class TableContent(
+    ByteSegments raw,
+    ByteSegments text,
+    IndexedText indexed,
+    Encoding textEncoding,
+    IReadOnlyList<string> columns,
+    long textLength,
+    bool complete)
+{
+    /// <summary>The file exactly as uploaded.</summary>
+    public ByteSegments Raw => raw;
+
+    /// <summary>The file as UTF-8 (or single-byte) text: the same bytes as <see cref="Raw"/> unless it was transcoded.</summary>
+    public ByteSegments Text => text;
+
+    public RecordIndex Index => indexed.Index;
+    public long RowCount => indexed.RowCount;
+    public Dialect Dialect => indexed.Dialect;
+    public Encoding TextEncoding => textEncoding;
+    public IReadOnlyList<string> Columns => columns;
+
+    /// <summary>How much of <see cref="Text"/> this snapshot covers; the rows it counts lie below it.</summary>
+    public long TextLength => textLength;
+
+    public bool Complete => complete;
+    public long SizeBytes => raw.Length;
+
+    /// <summary>
+    /// The column names: the header's, with a name that is empty, or missing because a record is
+    /// wider than the header, given as "Column N" (N its 1-based position).
+    /// </summary>
+    public static IReadOnlyList<string> ColumnNames(IReadOnlyList<byte[]>? header, int fieldCount, Encoding encoding)
+    {
+        var names = new string[Math.Max(fieldCount, header?.Count ?? 0)];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = header is not null && i < header.Count ? encoding.GetString(header[i]) : "";
+            names[i] = name.Length > 0 ? name : $"Column {i + 1}";
+        }
+        return names;
+    }
+}

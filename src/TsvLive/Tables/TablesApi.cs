@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Numerics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TsvLive.Errors;
+using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Paging;
+
+namespace TsvLive.Tables;
+
+/// <summary>The HTTP API of the contract: create, replace, metadata, pages and the original file.</summary>
+internal static class TablesApi
+{
+    public const string EditKeyHeader = "X-Edit-Key";
+
+    public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
+    {
+        var tables = app.MapGroup("/api/tables");
+        tables.MapPost("/", CreateAsync);
+        tables.MapPut("/{id}", ReplaceAsync);
+        tables.MapGet("/{id}", GetInfo);
+        tables.MapGet("/{id}/rows", GetRows);
+        tables.MapGet("/{id}/file", GetFile);
+        return app;
+    }
+
+    private static async Task<Created<TableCreated>> CreateAsync(
+        HttpRequest request, string? name, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
+    {
+        var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
+        var links = TableLinks.For(request, options.Value.PublicBaseUrl);
+        var created = await uploads.CreateAsync(
+            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, links, uploaderConnectionId: null, cancellationToken);
+        return TypedResults.Created($"/t/{created.Id}", created);
+    }
+
+    private static async Task<Ok<TableInfo>> ReplaceAsync(
+        string id, HttpRequest request, string? name, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
+    {
+        var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
+        var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
+        var info = await uploads.ReplaceAsync(
+            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, uploaderConnectionId: null, cancellationToken);
+        return TypedResults.Ok(info);
+    }
+
+    private static Ok<TableInfo> GetInfo(string id, TableStore store) => TypedResults.Ok(TableInfo.Of(store.Get(id)));
+
+    private static Ok<TablePage> GetRows(string id, string? page, string? pageSize, PageReader pages) =>
+        TypedResults.Ok(pages.Read(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize")));
+
+    private static FileStreamHttpResult GetFile(string id, TableStore store)
+    {
+        var version = store.Get(id).Current;
+        var content = version.Content();
+        if (!content.Complete)
+        {
+            throw new TableBusyException();
+        }
+        return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", version.Name);
+    }
+
+    private static T? ParseOrNull<T>(string? value, string name) where T : struct, IBinaryInteger<T>
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        return T.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new InvalidPageRequestException($"'{name}' must be a whole number; '{(value.Length > 20 ? value[..20] + "…" : value)}' is not.");
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TsvLive;
+
+/// <summary>Settings of the <c>TsvLive</c> configuration section. The defaults here are the product's defaults.</summary>
+public sealed class TsvLiveOptions
+{
+    public const string Section = "TsvLive";
+
+    /// <summary>The largest file accepted, in bytes (413 above it).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>The largest single record, in bytes; guards against an unclosed quote at the start of a huge file.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxRecordBytes { get; set; } = 64 << 20;
+
+    /// <summary>The largest page size a client may ask for.</summary>
+    [Range(1, 100_000)]
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>The page size when a client does not say.</summary>
+    [Range(1, 100_000)]
+    public int DefaultPageSize { get; set; } = 100;
+
+    /// <summary>The longest table name kept; longer names are cut.</summary>
+    [Range(1, 4096)]
+    public int MaxNameLength { get; set; } = 255;
+
+    /// <summary>How often upload progress and viewer counts are sent at most, per table.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan NotificationInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The address that view and edit links start with, such as https://tsv.example.com; from the request when not set.</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+}
