@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Tables;
+
+namespace TsvLive.Tests.Fixtures;
+
+/// <summary>
+/// The real app on Kestrel at a loopback port, so HTTP, WebSocket and browser tests meet the
+/// server users meet. Settings override configuration ("TsvLive:MaxUploadBytes" and so on).
+/// </summary>
+public class TsvLiveFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string> _settings = new()
+    {
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["TsvLive:NotificationInterval"] = "00:00:00.050",
+    };
+
+    public TsvLiveFactory() => UseKestrel(0);
+
+    /// <summary>A setting for the server; call before the server starts.</summary>
+    public TsvLiveFactory With(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>The server's address, such as http://127.0.0.1:41234/.</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+
+    internal TableStore Store => Services.GetRequiredService<TableStore>();
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A started hub connection over WebSockets.</summary>
+    public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(ServerAddress, "/hubs/tables"), HttpTransportType.WebSockets)
+            .Build();
+        await connection.StartAsync(cancellationToken).WithTimeout();
+        return connection;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
