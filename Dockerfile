@@ -1,0 +1,18 @@
+# Build
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig TsvLive.sln ./
+COPY src/TsvLive/TsvLive.csproj src/TsvLive/
+RUN dotnet restore src/TsvLive/TsvLive.csproj
+COPY src/ src/
+COPY wwwroot/ wwwroot/
+RUN dotnet publish src/TsvLive/TsvLive.csproj -c Release -o /app --no-restore
+
+# Run, as the image's non-root user
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_HTTP_PORTS=8080
+EXPOSE 8080
+USER $APP_UID
+ENTRYPOINT ["dotnet", "TsvLive.dll"]
