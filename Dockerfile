@@ -1,3 +1,9 @@
+# Browser libraries from npm (wwwroot/package-lock.json)
+FROM node:20-bookworm-slim AS client
+WORKDIR /src/wwwroot
+COPY wwwroot/package.json wwwroot/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 # Build
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -6,6 +12,7 @@ COPY src/TsvLive/TsvLive.csproj src/TsvLive/
 RUN dotnet restore src/TsvLive/TsvLive.csproj
 COPY src/ src/
 COPY wwwroot/ wwwroot/
+COPY --from=client /src/wwwroot/node_modules wwwroot/node_modules
 RUN dotnet publish src/TsvLive/TsvLive.csproj -c Release -o /app --no-restore
 
 # Run, as the image's non-root user
