@@ -16,6 +16,7 @@ builder.Services.AddHealthChecks();
 var app = builder.Build();
 
 app.UseSerilogRequestLogging();
+app.UseSecurityHeaders();
 app.UseTsvLiveErrors();
 app.UseBrowserApp();
 

@@ -1,0 +1,27 @@
+using Microsoft.Playwright;
+
+namespace TsvLive.Tests.Fixtures;
+
+/// <summary>Saves screenshots of the main screens to tests/screenshots/ (or TSVLIVE_SCREENSHOTS) for people to look at.</summary>
+public static class Screenshots
+{
+    public static string Folder { get; } = FindFolder();
+
+    public static Task SaveAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, name + ".png"), FullPage = true });
+
+    private static string FindFolder()
+    {
+        if (Environment.GetEnvironmentVariable("TSVLIVE_SCREENSHOTS") is { Length: > 0 } configured)
+        {
+            return Directory.CreateDirectory(configured).FullName;
+        }
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TsvLive.sln")))
+        {
+            dir = dir.Parent;
+        }
+        var root = dir?.FullName ?? AppContext.BaseDirectory;
+        return Directory.CreateDirectory(Path.Combine(root, "tests", "screenshots")).FullName;
+    }
+}

@@ -1,0 +1,22 @@
+// Numbers and sizes as people read them.
+
+const numberFormat = new Intl.NumberFormat();
+
+export function formatCount(n) {
+  return numberFormat.format(n);
+}
+
+export function formatBytes(bytes) {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function plural(n, one, many) {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,70 @@
+// The SignalR connection: reconnects forever with back-off, and reports its state.
+
+/* global signalR */
+
+const retryDelays = [0, 1000, 2000, 5000, 10000, 15000, 30000];
+
+function nextDelay(attempt) {
+  return retryDelays[Math.min(attempt, retryDelays.length - 1)];
+}
+
+/**
+ * Creates the connection. onState gets "connecting", "connected", "reconnecting" or "disconnected";
+ * onReconnected runs after the connection came back (watch tables again, reload pages).
+ */
+export function createHub({ onState, onReconnected }) {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/tables")
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => nextDelay(context.previousRetryCount) })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+
+  let started = null;
+
+  async function startWithRetry() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        onState(attempt === 0 ? "connecting" : "disconnected");
+        await connection.start();
+        onState("connected");
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, nextDelay(attempt + 1)));
+      }
+    }
+  }
+
+  connection.onreconnecting(() => onState("reconnecting"));
+  connection.onreconnected(() => {
+    onState("connected");
+    onReconnected();
+  });
+  // Automatic reconnection never gives up, but a connection can still close (e.g. the first
+  // reconnect found the server refusing); start again and tell the page.
+  connection.onclose(() => {
+    started = startWithRetry().then(onReconnected);
+  });
+
+  return {
+    connection,
+    /** Resolves once connected (waiting through retries). */
+    ready() {
+      started ??= startWithRetry();
+      return started;
+    },
+  };
+}
+
+/** The message a person should read for a failed hub call. */
+export function errorMessage(error) {
+  const text = String(error?.message ?? error ?? "");
+  const marker = "HubException: ";
+  const at = text.indexOf(marker);
+  if (at >= 0) {
+    return text.slice(at + marker.length);
+  }
+  if (/connection|websocket|network|disconnected|not in the 'Connected' State/i.test(text)) {
+    return "The server cannot be reached right now. Check your connection; TsvLive keeps trying.";
+  }
+  return text || "Something went wrong. Try again.";
+}

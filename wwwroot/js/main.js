@@ -1,0 +1,63 @@
+// Starts the app: one hub connection, and the view the address asks for.
+
+import { createHub } from "./hub.js";
+import { createTableView } from "./table-view.js";
+import { createUploadView } from "./upload-view.js";
+
+const stateText = {
+  connecting: "Connecting…",
+  connected: "Live",
+  reconnecting: "Reconnecting…",
+  disconnected: "Offline — retrying…",
+};
+
+const connectionState = document.getElementById("connection-state");
+const hub = createHub({
+  onState(state) {
+    connectionState.dataset.state = state;
+    connectionState.textContent = stateText[state];
+  },
+  onReconnected: () => tableView.resume(),
+});
+
+const tableView = createTableView(hub, { onMissing: showMissing });
+const uploadView = createUploadView(hub, {
+  onUploaded(created) {
+    history.pushState({}, "", `/t/${created.id}`);
+    route();
+  },
+});
+
+const tablePath = /^\/t\/([^/]+)\/?$/;
+const tableId = /^[A-Za-z0-9_-]{16,64}$/;
+
+function route() {
+  const match = tablePath.exec(location.pathname);
+  document.getElementById("missing-view").hidden = true;
+  if (!match) {
+    tableView.close();
+    uploadView.show();
+    hub.ready();
+    return;
+  }
+  uploadView.hide();
+  if (!tableId.test(match[1])) {
+    showMissing();
+    return;
+  }
+  if (tableView.id === match[1]) {
+    tableView.pageChangedInAddress();
+  } else {
+    tableView.open(match[1]);
+  }
+}
+
+function showMissing() {
+  tableView.close();
+  uploadView.hide();
+  document.title = "Table not found — TsvLive";
+  document.getElementById("missing-view").hidden = false;
+}
+
+window.addEventListener("popstate", route);
+route();

@@ -1,0 +1,36 @@
+// A progress bar with percent, bytes, speed and a Cancel button.
+
+import { formatBytes, formatCount } from "./format.js";
+
+export function createProgress(slot, label, onCancel) {
+  const box = document.createElement("div");
+  box.className = "progress";
+  const bar = document.createElement("progress");
+  bar.max = 100;
+  bar.value = 0;
+  bar.setAttribute("aria-label", label);
+  const text = document.createElement("span");
+  text.className = "progress-text";
+  text.setAttribute("aria-live", "polite");
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "button";
+  cancel.textContent = "Cancel";
+  cancel.addEventListener("click", onCancel);
+  box.append(bar, cancel, text);
+  slot.replaceChildren(box);
+
+  return {
+    update({ confirmed, total, bytesPerSecond, rows }) {
+      const percent = total > 0 ? Math.min(100, Math.floor((confirmed / total) * 100)) : 100;
+      bar.value = percent;
+      text.textContent = `${percent}% · ${formatBytes(confirmed)} of ${formatBytes(total)} · ${formatBytes(bytesPerSecond)}/s · ${formatCount(rows)} rows`;
+    },
+    message(words) {
+      text.textContent = words;
+    },
+    remove() {
+      slot.replaceChildren();
+    },
+  };
+}

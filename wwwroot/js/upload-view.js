@@ -1,0 +1,86 @@
+// The upload page, /: pick or drop a file; it streams to the server with progress.
+
+import { rememberEditKey } from "./edit-keys.js";
+import { errorMessage } from "./hub.js";
+import { createProgress } from "./progress.js";
+import { upload } from "./uploader.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function createUploadView(hub, { onUploaded }) {
+  let active = null;
+
+  $("file-input").addEventListener("change", () => {
+    const file = $("file-input").files[0];
+    $("file-input").value = "";
+    if (file) {
+      start(file);
+    }
+  });
+
+  // Drop anywhere on the page while the upload view shows.
+  let depth = 0;
+  document.addEventListener("dragenter", (event) => {
+    if (!$("upload-view").hidden && event.dataTransfer?.types.includes("Files")) {
+      depth++;
+      document.body.classList.add("dragging");
+    }
+  });
+  document.addEventListener("dragleave", () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) {
+      document.body.classList.remove("dragging");
+    }
+  });
+  document.addEventListener("dragover", (event) => {
+    if (!$("upload-view").hidden) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("drop", (event) => {
+    if ($("upload-view").hidden) {
+      return;
+    }
+    event.preventDefault();
+    depth = 0;
+    document.body.classList.remove("dragging");
+    const file = event.dataTransfer?.files[0];
+    if (file) {
+      start(file);
+    }
+  });
+
+  async function start(file) {
+    if (active) {
+      return;
+    }
+    $("upload-error").hidden = true;
+    const progress = createProgress($("upload-progress"), "Upload progress", () => active?.cancel());
+    progress.message(`Connecting to upload ${file.name}…`);
+    try {
+      await hub.ready();
+      active = upload(hub.connection, file, {}, (p) => progress.update(p));
+      const created = await active.done;
+      rememberEditKey(created.id, created.editKey);
+      progress.remove();
+      onUploaded(created);
+    } catch (error) {
+      progress.remove();
+      const message = errorMessage(error);
+      $("upload-error").textContent = /cancel/i.test(message) ? "Upload cancelled. Nothing was saved." : message;
+      $("upload-error").hidden = false;
+    } finally {
+      active = null;
+    }
+  }
+
+  return {
+    show() {
+      document.title = "TsvLive";
+      $("upload-view").hidden = false;
+    },
+    hide() {
+      $("upload-view").hidden = true;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Streams a File to the hub's Upload in chunks read from the file, never the whole file at once.
+
+/* global signalR */
+
+const chunkSize = 64 * 1024;
+// Bytes sent but not yet confirmed by the server's UploadProgress, before sending waits.
+const window = 32 * 1024 * 1024;
+
+function toBase64(bytes) {
+  if (typeof bytes.toBase64 === "function") {
+    return bytes.toBase64();
+  }
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+/**
+ * Uploads file as a new table (no id) or as a replacement (id and editKey).
+ * onProgress({ id, confirmed, total, bytesPerSecond, rows }) is called as the server confirms bytes.
+ * Returns { done: Promise<TableCreated|TableInfo>, cancel() }.
+ */
+export function upload(connection, file, { id, editKey, ignoreIds = [] }, onProgress) {
+  const subject = new signalR.Subject();
+  const started = performance.now();
+  let tableId = id ?? null;
+  let sent = 0;
+  let confirmed = 0;
+  let cancelled = false;
+  let wake = null;
+
+  const onServerProgress = (progressId, bytesReceived, rowCount) => {
+    if (tableId === null && !ignoreIds.includes(progressId)) {
+      tableId = progressId; // a new table: its id arrives with the first progress
+    }
+    if (progressId !== tableId) {
+      return;
+    }
+    confirmed = Math.max(confirmed, bytesReceived);
+    const seconds = (performance.now() - started) / 1000;
+    onProgress({ id: tableId, confirmed, total: file.size, bytesPerSecond: seconds > 0 ? confirmed / seconds : 0, rows: rowCount });
+    wake?.();
+  };
+  connection.on("UploadProgress", onServerProgress);
+
+  const request = { name: file.name };
+  if (id) {
+    request.id = id;
+    request.editKey = editKey;
+  }
+  const result = connection.invoke("Upload", subject, request);
+
+  (async () => {
+    try {
+      for (let offset = 0; offset < file.size && !cancelled; offset += chunkSize) {
+        while (sent - confirmed > window && !cancelled) {
+          await new Promise((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 250);
+          });
+        }
+        const bytes = new Uint8Array(await file.slice(offset, offset + chunkSize).arrayBuffer());
+        if (cancelled) {
+          break;
+        }
+        subject.next(toBase64(bytes));
+        sent += bytes.length;
+      }
+      if (!cancelled) {
+        subject.complete();
+      }
+    } catch (error) {
+      subject.error(error);
+    }
+  })();
+
+  const done = result.finally(() => connection.off("UploadProgress", onServerProgress));
+  return {
+    done,
+    cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        subject.error(new Error("Upload cancelled"));
+      }
+    },
+  };
+}
