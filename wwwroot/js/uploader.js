@@ -4,7 +4,12 @@
 
 const chunkSize = 64 * 1024;
 // Bytes sent but not yet confirmed by the server's UploadProgress, before sending waits.
-const window = 32 * 1024 * 1024;
+const window = 16 * 1024 * 1024;
+
+/** Lets the page handle input and paint between chunks, so Cancel and the pager stay responsive. */
+function yieldToPage() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 function toBase64(bytes) {
   if (typeof bytes.toBase64 === "function") {
@@ -61,6 +66,7 @@ export function upload(connection, file, { id, editKey, ignoreIds = [] }, onProg
             setTimeout(resolve, 250);
           });
         }
+        await yieldToPage();
         const bytes = new Uint8Array(await file.slice(offset, offset + chunkSize).arrayBuffer());
         if (cancelled) {
           break;

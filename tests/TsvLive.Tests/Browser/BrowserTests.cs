@@ -123,6 +123,50 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
     }
 
     [Fact]
+    public async Task ALargeUploadShowsProgressAndCanBeCancelledLeavingNothing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
+        await File.WriteAllBytesAsync(path, Tsv.Numbered(4_000_000), Ct); // about 113 MB
+        try
+        {
+            var before = app.Store.Count;
+            var page = await OpenAsync("/");
+            await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
+
+            await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
+
+            await Expect(page.Locator(".progress-text")).ToContainTextAsync(new Regex(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s · [\d,]+ rows"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Expect(page.Locator("#upload-error")).ToHaveTextAsync("Upload cancelled. Nothing was saved.");
+            await Screenshots.SaveAsync(page, "upload-cancelled");
+            await Expect(page).ToHaveURLAsync(new Regex("/$"));
+            using var expired = new CancellationTokenSource(Timeouts.Default);
+            while (app.Store.Count != before)
+            {
+                await Task.Delay(20, expired.Token);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task CopyingALinkPutsItOnTheClipboardAndSaysSo()
+    {
+        var (id, _) = await CreateAsync(Tsv.Numbered(3));
+        var context = await NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"] });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url($"/t/{id}"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy view link" }).ClickAsync();
+
+        await Expect(page.Locator("#copied")).ToHaveTextAsync("View link copied");
+        Assert.Equal(Url($"/t/{id}"), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+    }
+
+    [Fact]
     public async Task TheViewLinkAloneOffersNoReplaceControl()
     {
         var (id, _) = await CreateAsync(Tsv.Numbered(3));
@@ -144,6 +188,21 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
 
         await Expect(page.GetByText("Replace file")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/t/{id}\\?page=1$"));
+    }
+
+    [Fact]
+    public async Task AWrongEditLinkSaysSoNextToTheReplaceControlAndChangesNothing()
+    {
+        var (id, _) = await CreateAsync(Tsv.Numbered(3));
+        var page = await OpenAsync($"/t/{id}#key=this-is-not-the-right-key");
+        await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
+
+        await page.GetByLabel("Replace file").SetInputFilesAsync(new FilePayload { Name = "x.tsv", MimeType = "text/plain", Buffer = Tsv.Numbered(9) });
+
+        await Expect(page.Locator("#replace-error")).ToHaveTextAsync(
+            "The file was not replaced: The edit key does not match this table. Use the edit link you got when the table was created; the table was not changed.");
+        await Expect(page.Locator("#table-version")).ToHaveTextAsync("Version 1");
+        await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
     }
 
     [Fact]
