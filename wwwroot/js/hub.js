@@ -13,11 +13,16 @@ function nextDelay(attempt) {
  * onReconnected runs after the connection came back (watch tables again, reload pages).
  */
 export function createHub({ onState, onReconnected }) {
-  const connection = new signalR.HubConnectionBuilder()
+  const builder = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/tables")
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => nextDelay(context.previousRetryCount) })
-    .configureLogging(signalR.LogLevel.Warning)
-    .build();
+    .configureLogging(signalR.LogLevel.Warning);
+  // MessagePack sends upload chunks as bytes; JSON (base64 chunks) is the fallback.
+  const binary = Boolean(signalR.protocols?.msgpack);
+  if (binary) {
+    builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+  }
+  const connection = builder.build();
 
   let started = null;
 
@@ -47,6 +52,8 @@ export function createHub({ onState, onReconnected }) {
 
   return {
     connection,
+    /** Whether the protocol carries bytes as they are (MessagePack) rather than as base64 text. */
+    binary,
     /** Resolves once connected (waiting through retries). */
     ready() {
       started ??= startWithRetry();

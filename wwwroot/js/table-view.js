@@ -219,7 +219,7 @@ export function createTableView(hub, { onMissing }) {
   function replaceWith(file) {
     $("replace-error").hidden = true;
     const progress = createProgress($("replace-progress"), "Replace progress", () => activeUpload?.cancel());
-    activeUpload = upload(connection, file, { id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }, (p) => progress.update(p));
+    activeUpload = upload(hub, file, { id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }, (p) => progress.update(p));
     activeUpload.done
       .then((info) => {
         progress.remove();

@@ -59,7 +59,7 @@ export function createUploadView(hub, { onUploaded }) {
     progress.message(`Connecting to upload ${file.name}…`);
     try {
       await hub.ready();
-      active = upload(hub.connection, file, {}, (p) => progress.update(p));
+      active = upload(hub, file, {}, (p) => progress.update(p));
       const created = await active.done;
       rememberEditKey(created.id, created.editKey);
       progress.remove();

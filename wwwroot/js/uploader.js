@@ -23,11 +23,12 @@ function toBase64(bytes) {
 }
 
 /**
- * Uploads file as a new table (no id) or as a replacement (id and editKey).
+ * Uploads file as a new table (no id) or as a replacement (id and editKey), over hub (from createHub).
  * onProgress({ id, confirmed, total, bytesPerSecond, rows }) is called as the server confirms bytes.
  * Returns { done: Promise<TableCreated|TableInfo>, cancel() }.
  */
-export function upload(connection, file, { id, editKey, ignoreIds = [] }, onProgress) {
+export function upload(hub, file, { id, editKey, ignoreIds = [] }, onProgress) {
+  const connection = hub.connection;
   const subject = new signalR.Subject();
   const started = performance.now();
   let tableId = id ?? null;
@@ -71,7 +72,7 @@ export function upload(connection, file, { id, editKey, ignoreIds = [] }, onProg
         if (cancelled) {
           break;
         }
-        subject.next(toBase64(bytes));
+        subject.next(hub.binary ? bytes : toBase64(bytes));
         sent += bytes.length;
       }
       if (!cancelled) {

@@ -1,3 +1,4 @@
+using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
 namespace TsvLive.Hubs;
@@ -16,7 +17,10 @@ internal static class HubServiceExtensions
             hub.StreamBufferCapacity = 4;
             hub.EnableDetailedErrors = environment.IsDevelopment();
             hub.AddFilter<HubErrorFilter>();
-        });
+        })
+        // Binary chunks without base64, next to JSON; messages from strangers are untrusted data.
+        .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =
+            messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<TableEvents>();
         services.AddHostedService<ViewerCountBroadcaster>();

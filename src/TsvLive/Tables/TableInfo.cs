@@ -1,17 +1,20 @@
+using System.Runtime.Serialization;
+
 namespace TsvLive.Tables;
 
 /// <summary>A table's metadata, as the HTTP API and the hub send it.</summary>
+[DataContract]
 public record TableInfo(
-    string Id,
-    int Version,
-    string Name,
-    long RowCount,
-    IReadOnlyList<string> Columns,
-    string Dialect,
-    bool Complete,
-    long SizeBytes,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    [property: DataMember(Name = "id")] string Id,
+    [property: DataMember(Name = "version")] int Version,
+    [property: DataMember(Name = "name")] string Name,
+    [property: DataMember(Name = "rowCount")] long RowCount,
+    [property: DataMember(Name = "columns")] IReadOnlyList<string> Columns,
+    [property: DataMember(Name = "dialect")] string Dialect,
+    [property: DataMember(Name = "complete")] bool Complete,
+    [property: DataMember(Name = "sizeBytes")] long SizeBytes,
+    [property: DataMember(Name = "createdAt")] DateTimeOffset CreatedAt,
+    [property: DataMember(Name = "updatedAt")] DateTimeOffset UpdatedAt)
 {
     internal static TableInfo Of(Table table, TableVersion version, TableContent content) => new(
         table.Id,
@@ -33,6 +36,7 @@ public record TableInfo(
 }
 
 /// <summary>The answer to creating a table: its metadata and the two links, with the edit key that only the uploader gets.</summary>
+[DataContract]
 public sealed record TableCreated(
     string Id,
     int Version,
@@ -44,9 +48,9 @@ public sealed record TableCreated(
     long SizeBytes,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string ViewUrl,
-    string EditKey,
-    string EditUrl)
+    [property: DataMember(Name = "viewUrl")] string ViewUrl,
+    [property: DataMember(Name = "editKey")] string EditKey,
+    [property: DataMember(Name = "editUrl")] string EditUrl)
     : TableInfo(Id, Version, Name, RowCount, Columns, Dialect, Complete, SizeBytes, CreatedAt, UpdatedAt)
 {
     internal static TableCreated Of(TableInfo info, TableLinks links, string editKey) => new(
@@ -55,13 +59,14 @@ public sealed record TableCreated(
 }
 
 /// <summary>One page of rows of one version.</summary>
+[DataContract]
 public sealed record TablePage(
-    string Id,
-    int Version,
-    bool Complete,
-    long Page,
-    int PageSize,
-    long TotalRows,
-    long TotalPages,
-    IReadOnlyList<string> Columns,
-    IReadOnlyList<string[]> Rows);
+    [property: DataMember(Name = "id")] string Id,
+    [property: DataMember(Name = "version")] int Version,
+    [property: DataMember(Name = "complete")] bool Complete,
+    [property: DataMember(Name = "page")] long Page,
+    [property: DataMember(Name = "pageSize")] int PageSize,
+    [property: DataMember(Name = "totalRows")] long TotalRows,
+    [property: DataMember(Name = "totalPages")] long TotalPages,
+    [property: DataMember(Name = "columns")] IReadOnlyList<string> Columns,
+    [property: DataMember(Name = "rows")] IReadOnlyList<string[]> Rows);

@@ -42,12 +42,16 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>A started hub connection over WebSockets.</summary>
-    public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken)
+    /// <summary>A started hub connection over WebSockets, with the JSON protocol or MessagePack.</summary>
+    public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken, bool messagePack = false)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(ServerAddress, "/hubs/tables"), HttpTransportType.WebSockets)
-            .Build();
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(ServerAddress, "/hubs/tables"), HttpTransportType.WebSockets);
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+        var connection = builder.Build();
         await connection.StartAsync(cancellationToken).WithTimeout();
         return connection;
     }

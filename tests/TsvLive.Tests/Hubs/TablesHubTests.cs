@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Hubs;
 using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
 
@@ -157,6 +158,29 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         Assert.EndsWith($"/t/{created.Id}#key={created.EditKey}", created.EditUrl, StringComparison.Ordinal);
         var file = await _http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct);
         Assert.Equal(bytes, file);
+    }
+
+    [Fact]
+    public async Task MessagePackClientsUploadBinaryChunksAndGetTheSameAnswers()
+    {
+        var uploader = await factory.ConnectHubAsync(Ct, messagePack: true);
+        _connections.Add(uploader);
+        var replaced = Record<TableInfo>(uploader, "TableReplaced");
+        var bytes = Tsv.Numbered(3000);
+
+        var created = await uploader.InvokeAsync<TableCreated>(
+            "Upload", Stream(Tsv.Chunks(bytes, 64 * 1024)), new UploadRequest("packed.tsv"), Ct).WithTimeout();
+        await uploader.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        var page = await uploader.InvokeAsync<TablePage>("GetPage", created.Id, 30, 100, Ct).WithTimeout();
+        var stored = await _http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct);
+        await uploader.InvokeAsync<TableInfo>(
+            "Upload", Stream(Tsv.Chunks(Tsv.Numbered(2), 1024)), new UploadRequest("v2.tsv", created.Id, created.EditKey), Ct).WithTimeout();
+
+        Assert.Equal(3000, created.RowCount);
+        Assert.False(string.IsNullOrEmpty(created.EditKey));
+        Assert.Equal(["2901", "row 2901", "29010"], page.Rows[0]);
+        Assert.Equal(2, (await replaced.WaitForAsync(t => t.Id == created.Id)).Version);
+        Assert.Equal(bytes, stored);
     }
 
     [Fact]
