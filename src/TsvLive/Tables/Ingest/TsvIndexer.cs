@@ -13,6 +13,8 @@ namespace TsvLive.Tables.Ingest;
 internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
 {
     private static readonly long s_publishInterval = Stopwatch.Frequency / 20; // 50 ms
+    private const int ReadBufferSize = 1 << 20;
+    private const int RecordsBetweenClockReads = 4096;
 
     private IndexedText _latest = IndexedText.Empty;
 
@@ -39,14 +41,15 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
         List<byte[]>? header = null;
         var fieldCount = 0;
         var lastPublish = Stopwatch.GetTimestamp();
+        var sinceClockRead = 0;
 
-        var reader = CsvReader.Create(text.OpenReader(0), options, leaveOpen: false);
+        var reader = CsvReader.Create(text.OpenReader(0), options with { BufferSize = ReadBufferSize }, leaveOpen: false);
         await using (reader.ConfigureAwait(false))
         {
             while (true)
             {
                 var next = reader.ReadAsync(cancellationToken);
-                if (!next.IsCompleted || Stopwatch.GetTimestamp() - lastPublish > s_publishInterval)
+                if (!next.IsCompleted || (++sinceClockRead == RecordsBetweenClockReads && PublishIsDue()))
                 {
                     // About to wait for bytes (or busy for a while): let readers see what is indexed.
                     Publish(finished: false);
@@ -79,6 +82,12 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
         }
         Publish(finished: true);
         return true;
+
+        bool PublishIsDue()
+        {
+            sinceClockRead = 0;
+            return Stopwatch.GetTimestamp() - lastPublish > s_publishInterval;
+        }
 
         void Publish(bool finished) => Volatile.Write(ref _latest,
             new IndexedText(dialect, index, index.RecordCount, header, fieldCount, finished));
