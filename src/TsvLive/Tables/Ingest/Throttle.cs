@@ -8,6 +8,13 @@ internal sealed class Throttle(TimeSpan interval, TimeProvider clock)
     /// <summary>Makes the next <see cref="IsDue"/> true.</summary>
     public void Force() => _last = long.MinValue;
 
+    /// <summary>Counts the interval from now: nothing is due until it has passed.</summary>
+    public Throttle StartingNow()
+    {
+        _last = clock.GetTimestamp();
+        return this;
+    }
+
     public bool IsDue()
     {
         var now = clock.GetTimestamp();

@@ -81,7 +81,9 @@ internal sealed partial class UploadService(
         await using var _ = ingest.ConfigureAwait(false);
         try
         {
-            var progress = new Throttle(options.Value.NotificationInterval, clock);
+            // No progress at the first chunk (unlike a new table, whose id must reach the uploader):
+            // a small replacement then costs its watchers one message, TableReplaced.
+            var progress = new Throttle(options.Value.NotificationInterval, clock).StartingNow();
             await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 ingest.Append(chunk.Span);
