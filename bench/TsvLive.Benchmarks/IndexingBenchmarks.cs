@@ -1,0 +1,59 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using CsvHelper;
+using TsvLive.Tables.Ingest;
+
+namespace TsvLive.Benchmarks;
+
+/// <summary>
+/// Indexing a 100 MB TSV in memory, as an upload does (64 KiB chunks: store, validate UTF-8, index),
+/// next to two floors measured in the same run: CsvHelper's own row-only scan of the same bytes, and
+/// counting '\n' with a vectorized span search.
+/// </summary>
+[Config(typeof(Config))]
+[MemoryDiagnoser]
+public class IndexingBenchmarks
+{
+    public const int Size = 100_000_000;
+    private static readonly byte[] s_file = GeneratedTsv.Realistic(Size);
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(8));
+            AddColumn(new ThroughputColumn(s_file.Length));
+        }
+    }
+
+    [Benchmark(Description = "TsvLive ingest (store + index)")]
+    public async Task<long> Ingest()
+    {
+        var ingest = new TableIngest(long.MaxValue, 64 << 20);
+        await using (ingest)
+        {
+            for (var offset = 0; offset < s_file.Length; offset += ChunkSources.ChunkSize)
+            {
+                ingest.Append(s_file.AsSpan(offset, Math.Min(ChunkSources.ChunkSize, s_file.Length - offset)));
+            }
+            return (await ingest.CompleteAsync(CancellationToken.None)).RowCount;
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "Floor: CsvHelper row-only scan")]
+    public long CsvHelperRowScan()
+    {
+        using var reader = CsvReader.Create(s_file, TsvFormat.Options(TsvLive.Tables.Dialect.Quoted));
+        long rows = 0;
+        while (reader.Read())
+        {
+            rows++;
+        }
+        return rows;
+    }
+
+    [Benchmark(Description = "Floor: Span.Count('\\n')")]
+    public int NewlineCount() => s_file.AsSpan().Count((byte)'\n');
+}

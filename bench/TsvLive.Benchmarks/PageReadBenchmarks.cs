@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using TsvLive.Tables;
+using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Paging;
+
+namespace TsvLive.Benchmarks;
+
+/// <summary>Reading one page of 100 rows at the start, middle and end of a 10-million-row table, and of a small table.</summary>
+[Config(typeof(Config))]
+[MemoryDiagnoser]
+public class PageReadBenchmarks
+{
+    private const int PageSize = 100;
+    private static readonly TableContent s_large = Load(GeneratedTsv.Rows(10_000_000));
+    private static readonly TableContent s_small = Load(GeneratedTsv.Rows(1_000));
+
+    private sealed class Config : ManualConfig
+    {
+        public Config() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
+    }
+
+    [Benchmark(Baseline = true, Description = "Page 1 of a 1,000-row table")]
+    public string[][] SmallFirst() => PageReader.ReadRows(s_small, 0, PageSize);
+
+    [Benchmark(Description = "10M rows: first page")]
+    public string[][] LargeStart() => PageReader.ReadRows(s_large, 0, PageSize);
+
+    [Benchmark(Description = "10M rows: middle page")]
+    public string[][] LargeMiddle() => PageReader.ReadRows(s_large, 5_000_000 + 7, PageSize);
+
+    [Benchmark(Description = "10M rows: last page")]
+    public string[][] LargeEnd() => PageReader.ReadRows(s_large, 10_000_000 - PageSize, PageSize);
+
+    private static TableContent Load(byte[] file)
+    {
+        var ingest = new TableIngest(long.MaxValue, 64 << 20);
+        for (var offset = 0; offset < file.Length; offset += ChunkSources.ChunkSize)
+        {
+            ingest.Append(file.AsSpan(offset, Math.Min(ChunkSources.ChunkSize, file.Length - offset)));
+        }
+        return ingest.CompleteAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+}

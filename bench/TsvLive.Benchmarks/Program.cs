@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/TsvLive.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(TsvLive.Benchmarks.IndexingBenchmarks).Assembly).Run(args);

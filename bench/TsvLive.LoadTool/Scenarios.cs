@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Benchmarks;
+using TsvLive.Hubs;
+using TsvLive.Tables;
+
+namespace TsvLive.LoadTool;
+
+/// <summary>The measurements of docs/benchmarks.md, each against a running server.</summary>
+internal sealed class Scenarios(ServerProcess server, TextWriter report, CancellationToken cancellationToken)
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly HttpClient _http = new() { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(10) };
+
+    /// <summary>100 MB over the hub (JSON, MessagePack) and HTTP: time to complete, and to page 1 being readable.</summary>
+    public async Task UploadsAsync(int repeats)
+    {
+        var file = GeneratedTsv.Realistic(100_000_000);
+        var chunks = file.Chunk(ChunkSize).ToArray();
+        Line($"## Upload of a {file.Length / 1e6:0} MB TSV ({repeats} runs each, median)");
+        Line("| path | complete (s) | page 1 readable after the first chunk was sent (ms) |");
+        Line("| --- | --- | --- |");
+        foreach (var messagePack in new[] { true, false })
+        {
+            var totals = new List<double>();
+            var firstPages = new List<double>();
+            for (var run = 0; run < repeats; run++)
+            {
+                var (total, firstPage) = await UploadOverHubAsync(chunks, messagePack);
+                totals.Add(total);
+                firstPages.Add(firstPage);
+            }
+            Line($"| hub, {(messagePack ? "MessagePack" : "JSON")} | {Median(totals):0.00} | {Median(firstPages):0} |");
+        }
+        var httpTotals = new List<double>();
+        for (var run = 0; run < repeats; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            (await _http.PostAsync("/api/tables?name=load.tsv", new ByteArrayContent(file), cancellationToken)).EnsureSuccessStatusCode();
+            httpTotals.Add(watch.Elapsed.TotalSeconds);
+        }
+        Line($"| HTTP POST | {Median(httpTotals):0.00} | (the id arrives with the answer) |");
+        Line("");
+    }
+
+    /// <summary>Server memory growth for a stored table, per MB of file.</summary>
+    public async Task MemoryPerMegabyteAsync()
+    {
+        if (server.ResidentBytes is null)
+        {
+            Line("(memory: the server runs elsewhere, RSS not measured)");
+            return;
+        }
+        var file = GeneratedTsv.Realistic(100_000_000);
+        await SettleAsync();
+        var before = server.ResidentBytes.Value;
+        var tables = 3;
+        for (var i = 0; i < tables; i++)
+        {
+            (await _http.PostAsync("/api/tables?name=memory.tsv", new ByteArrayContent(file), cancellationToken)).EnsureSuccessStatusCode();
+        }
+        await SettleAsync();
+        var growth = server.ResidentBytes.Value - before;
+        Line($"## Memory per stored MB");
+        Line($"RSS grew by {growth / 1e6:0} MB for {tables} tables of {file.Length / 1e6:0} MB: **{growth / (double)(tables * file.Length):0.00} × the file size**.");
+        Line("");
+    }
+
+    /// <summary>GetPage latency on a 10-million-row table: one client, then 50 at once (2,000 random pages each time).</summary>
+    public async Task PageLatencyAsync()
+    {
+        var created = await CreateAsync(GeneratedTsv.Rows(10_000_000), "ten-million.tsv");
+        var pages = created.RowCount / 100;
+        Line($"## GetPage (100 rows) on a {created.RowCount:N0}-row table, 2,000 random pages");
+        var random = new Random(42);
+        var one = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
+        for (var i = 0; i < 200; i++)
+        {
+            await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken); // warm-up
+        }
+        var single = new Latencies();
+        for (var i = 0; i < 2000; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken);
+            single.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        await one.DisposeAsync();
+        Line($"- one client: {single}");
+
+        var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Hub.ConnectAsync(server.Address, false, cancellationToken)));
+        var concurrent = new Latencies();
+        await Task.WhenAll(clients.Select(async (client, c) =>
+        {
+            var own = new Random(c);
+            for (var i = 0; i < 40; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await client.InvokeAsync<TablePage>("GetPage", created.Id, own.NextInt64(1, pages + 1), 100, cancellationToken);
+                concurrent.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }));
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        Line($"- 50 concurrent clients: {concurrent}");
+        Line("");
+    }
+
+    /// <summary>Time from a replacement to TableReplaced at every watcher, and RSS per idle connection.</summary>
+    public async Task FanOutAsync(int watchers)
+    {
+        var created = await CreateAsync(GeneratedTsv.Rows(10), "fan-out.tsv");
+        await ReplaceAsync(created, GeneratedTsv.Rows(12)); // warm-up: the first replacement on a fresh server pays for JIT
+        await SettleAsync();
+        var before = server.ResidentBytes;
+        var received = new ConcurrentBag<long>();
+        var connections = new ConcurrentBag<HubConnection>();
+        using var gate = new SemaphoreSlim(100);
+        var connectWatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, watchers).Select(async _ =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var connection = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
+                connection.On<TableInfo>("TableReplaced", _ => received.Add(Stopwatch.GetTimestamp()));
+                await connection.InvokeAsync<TableInfo>("Watch", created.Id, cancellationToken);
+                connections.Add(connection);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var connectSeconds = connectWatch.Elapsed.TotalSeconds;
+        await SettleAsync();
+        var after = server.ResidentBytes;
+
+        var sent = Stopwatch.GetTimestamp();
+        await ReplaceAsync(created, GeneratedTsv.Rows(11));
+        var answered = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+        var deadline = Stopwatch.StartNew();
+        while (received.Count < watchers && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+        var latencies = new Latencies();
+        foreach (var at in received)
+        {
+            latencies.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+        }
+        Line($"## Replacement notice to {watchers:N0} watchers");
+        Line($"- {received.Count:N0} of {watchers:N0} got TableReplaced; from sending the PUT: {latencies}; the PUT itself was answered in {answered:0.0} ms");
+        if (before is not null && after is not null)
+        {
+            Line($"- server RSS per idle watching connection: {(after.Value - before.Value) / 1024.0 / watchers:0.0} KB ({watchers:N0} connected in {connectSeconds:0.0} s)");
+        }
+        Line("");
+        await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
+    }
+
+    /// <summary>A 1 GB file: upload, first and last page, replace, all without error.</summary>
+    public async Task HugeFileAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "tsvlive-1gb.tsv");
+        await WriteLargeFileAsync(path, 1_000_000_000);
+        try
+        {
+            Line("## A 1 GB file");
+            var watch = Stopwatch.StartNew();
+            var created = await PostFileAsync(path);
+            Line($"- upload over HTTP: {watch.Elapsed.TotalSeconds:0.0} s, {created.RowCount:N0} rows, RSS {server.ResidentBytes / 1e6:0} MB");
+            var last = (created.RowCount + 99) / 100;
+            var page = await _http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows?page={last}&pageSize=100", cancellationToken);
+            Line($"- last page ({last:N0}): {page!.Rows.Count} rows");
+            watch.Restart();
+            await using (var stream = File.OpenRead(path))
+            {
+                var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{created.Id}") { Content = new StreamContent(stream) };
+                put.Headers.Add("X-Edit-Key", created.EditKey);
+                var replaced = await (await _http.SendAsync(put, cancellationToken)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableInfo>(cancellationToken);
+                Line($"- replacement: version {replaced!.Version} in {watch.Elapsed.TotalSeconds:0.0} s, RSS {server.ResidentBytes / 1e6:0} MB");
+            }
+            Line("");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task<(double TotalSeconds, double FirstPageMs)> UploadOverHubAsync(byte[][] chunks, bool messagePack)
+    {
+        await using var uploader = await Hub.ConnectAsync(server.Address, messagePack, cancellationToken);
+        await using var reader = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
+        var tableId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        uploader.On<string, long, long>("UploadProgress", (id, _, _) => tableId.TrySetResult(id));
+        var watch = Stopwatch.StartNew();
+        var firstChunk = TimeSpan.Zero;
+        var upload = uploader.InvokeAsync<TableCreated>("Upload", Hub.Stream(chunks, () => firstChunk = watch.Elapsed), new UploadRequest("load.tsv"), cancellationToken);
+        var id = await tableId.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        double firstPageMs;
+        while (true)
+        {
+            var page = await reader.InvokeAsync<TablePage>("GetPage", id, 1, 100, cancellationToken);
+            if (page.Rows.Count > 0)
+            {
+                firstPageMs = (watch.Elapsed - firstChunk).TotalMilliseconds;
+                break;
+            }
+        }
+        await upload;
+        return (watch.Elapsed.TotalSeconds, firstPageMs);
+    }
+
+    private async Task<TableCreated> CreateAsync(byte[] file, string name)
+    {
+        var response = await _http.PostAsync($"/api/tables?name={name}", new ByteArrayContent(file), cancellationToken);
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!;
+    }
+
+    private async Task ReplaceAsync(TableCreated table, byte[] file)
+    {
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{table.Id}") { Content = new ByteArrayContent(file) };
+        put.Headers.Add("X-Edit-Key", table.EditKey);
+        (await _http.SendAsync(put, cancellationToken)).EnsureSuccessStatusCode();
+    }
+
+    private async Task<TableCreated> PostFileAsync(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        var response = await _http.PostAsync("/api/tables?name=huge.tsv", new StreamContent(stream), cancellationToken);
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!;
+    }
+
+    private static async Task WriteLargeFileAsync(string path, long bytes)
+    {
+        var block = GeneratedTsv.Realistic(50_000_000);
+        var header = Array.IndexOf(block, (byte)'\n') + 1;
+        await using var file = File.Create(path);
+        await file.WriteAsync(block);
+        var written = (long)block.Length;
+        while (written < bytes)
+        {
+            var rows = block.AsMemory(header, (int)Math.Min(block.Length - header, bytes - written));
+            var cut = rows.Span.LastIndexOf((byte)'\n') + 1;
+            if (cut == 0)
+            {
+                break; // less than a row left: the file is as large as asked, give or take a row
+            }
+            await file.WriteAsync(rows[..cut]);
+            written += cut;
+        }
+    }
+
+    /// <summary>Gives the server a moment to finish background work (GC, buffers) before RSS is read.</summary>
+    private Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private void Line(string text)
+    {
+        report.WriteLine(text);
+        report.Flush();
+        if (report != Console.Out)
+        {
+            Console.WriteLine(text);
+        }
+    }
+}

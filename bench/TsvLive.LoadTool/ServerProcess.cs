@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TsvLive.LoadTool;
+
+/// <summary>The server under test: started here as its own process on a loopback port, or one already running.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process? _process;
+
+    private ServerProcess(Uri address, Process? process)
+    {
+        Address = address;
+        _process = process;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Resident memory of the server process in bytes, when it runs on this machine.</summary>
+    public long? ResidentBytes
+    {
+        get
+        {
+            if (_process is null)
+            {
+                return null;
+            }
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
+    public static ServerProcess Existing(Uri address) => new(address, null);
+
+    /// <summary>Starts the Release build of src/TsvLive (built with this tool) on a free loopback port.</summary>
+    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken)
+    {
+        var dll = Path.Combine(RepoRoot(), "src", "TsvLive", "bin", "Release", "net10.0", "TsvLive.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the server first: dotnet build -c Release", dll);
+        }
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Serilog__MinimumLevel__Default"] = "Warning",
+                ["TsvLive__MaxUploadBytes"] = (2L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("server: " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(new Uri($"http://127.0.0.1:{port}/"), process);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/healthz", cancellationToken)).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException("The server did not answer /healthz within 10 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TsvLive.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Run the load tool from inside the repository.");
+    }
+}
