@@ -19,6 +19,7 @@ app.UseSerilogRequestLogging();
 app.UseSecurityHeaders();
 app.UseTsvLiveErrors();
 app.UseBrowserApp();
+app.UseHubOriginCheck();
 
 app.MapTablesApi();
 app.MapTableHub();

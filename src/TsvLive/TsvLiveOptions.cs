@@ -31,6 +31,9 @@ public sealed class TsvLiveOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan NotificationInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Other sites whose pages may connect to the hub (e.g. https://intranet.example.com); none by default.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     /// <summary>The address that view and edit links start with, such as https://tsv.example.com; from the request when not set.</summary>
     [Url]
     public string? PublicBaseUrl { get; set; }

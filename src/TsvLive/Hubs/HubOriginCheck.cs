@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace TsvLive.Hubs;
+
+/// <summary>
+/// Refuses hub requests (negotiate, WebSockets, SSE, long polling alike) that a browser makes from
+/// another site: cross-site WebSocket hijacking. A browser always sends Origin; it must be this
+/// site's own or one of TsvLive:AllowedOrigins. Clients that are not browsers send no Origin and
+/// are let through: they could forge one anyway.
+/// </summary>
+internal static class HubOriginCheck
+{
+    public static IApplicationBuilder UseHubOriginCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments(TablesHub.Path)
+            && context.Request.Headers.Origin.FirstOrDefault() is { } origin
+            && !IsAllowed(origin, context.Request, context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Cross-site connection refused",
+                    Detail = "Live updates only connect from TsvLive's own pages. Open the table's link directly.",
+                },
+            });
+            return;
+        }
+        await next(context);
+    });
+
+    private static bool IsAllowed(string origin, HttpRequest request, TsvLiveOptions options)
+    {
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+        var sameSite = string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        return sameSite || options.AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+    }
+}
