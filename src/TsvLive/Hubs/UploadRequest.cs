@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using System.Text;
 
 namespace TsvLive.Hubs;
 
@@ -7,4 +8,16 @@ namespace TsvLive.Hubs;
 public sealed record UploadRequest(
     [property: DataMember(Name = "name")] string? Name,
     [property: DataMember(Name = "id")] string? Id = null,
-    [property: DataMember(Name = "editKey")] string? EditKey = null);
+    [property: DataMember(Name = "editKey")] string? EditKey = null)
+{
+    /// <summary>
+    /// What ToString() shows, as SignalR's debug log prints hub arguments: never the edit key
+    /// itself, only whether one was given.
+    /// </summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Name = ").Append(Name).Append(", Id = ").Append(Id)
+            .Append(", EditKey = ").Append(EditKey is null ? "(none)" : "(redacted)");
+        return true;
+    }
+}
