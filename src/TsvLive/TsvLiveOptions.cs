@@ -15,6 +15,30 @@ public sealed class TsvLiveOptions
     [Range(1024, int.MaxValue)]
     public int MaxRecordBytes { get; set; } = 64 << 20;
 
+    /// <summary>The most columns a table may have (a file that is one long line of tabs is refused).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxColumns { get; set; } = 10_000;
+
+    /// <summary>The most cells one page may carry (rows × columns); wide tables get shorter pages.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxCellsPerPage { get; set; } = 1_000_000;
+
+    /// <summary>Uploads one hub connection may run at once.</summary>
+    [Range(1, 1000)]
+    public int MaxUploadsPerConnection { get; set; } = 2;
+
+    /// <summary>Uploads one client address may run at once (HTTP and hub together).</summary>
+    [Range(1, 10_000)]
+    public int MaxUploadsPerAddress { get; set; } = 4;
+
+    /// <summary>Uploads (new tables and replacements) one client address may start per minute.</summary>
+    [Range(1, 100_000)]
+    public int UploadsPerMinute { get; set; } = 60;
+
+    /// <summary>Hub calls (pages, watches, uploads) one connection may make per second, on average.</summary>
+    [Range(1, 100_000)]
+    public int HubCallsPerSecond { get; set; } = 50;
+
     /// <summary>The largest page size a client may ask for.</summary>
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 1000;

@@ -52,3 +52,8 @@ internal sealed class TableBusyException() : TsvLiveException(
 {
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
+
+internal sealed class TooManyRequestsException(string detail) : TsvLiveException("Too many requests", detail)
+{
+    public override int StatusCode => StatusCodes.Status429TooManyRequests;
+}

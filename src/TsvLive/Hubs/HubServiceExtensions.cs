@@ -16,11 +16,13 @@ internal static class HubServiceExtensions
             // Chunks of an upload waiting for the server: a few, not the whole file.
             hub.StreamBufferCapacity = 4;
             hub.EnableDetailedErrors = environment.IsDevelopment();
+            hub.AddFilter<HubRateLimitFilter>();
             hub.AddFilter<HubErrorFilter>();
         })
         // Binary chunks without base64, next to JSON; messages from strangers are untrusted data.
         .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
+        services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<TableEvents>();
         services.AddHostedService<ViewerCountBroadcaster>();

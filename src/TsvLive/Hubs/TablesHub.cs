@@ -39,13 +39,15 @@ internal sealed class TablesHub(
     {
         var aborted = Context.ConnectionAborted;
         var bytes = chunks.AsChunks(aborted);
+        var http = Context.GetHttpContext()!;
+        var uploader = Uploader.Of(http, Context.ConnectionId);
         request ??= new UploadRequest(Name: null);
         if (request.Id is null)
         {
-            var links = TableLinks.For(Context.GetHttpContext()!.Request, options.Value.PublicBaseUrl);
-            return await uploads.CreateAsync(bytes, request.Name, links, Context.ConnectionId, aborted);
+            var links = TableLinks.For(http.Request, options.Value.PublicBaseUrl);
+            return await uploads.CreateAsync(bytes, request.Name, links, uploader, aborted);
         }
-        return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, Context.ConnectionId, aborted);
+        return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

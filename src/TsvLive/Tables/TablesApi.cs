@@ -30,7 +30,7 @@ internal static class TablesApi
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var links = TableLinks.For(request, options.Value.PublicBaseUrl);
         var created = await uploads.CreateAsync(
-            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, links, uploaderConnectionId: null, cancellationToken);
+            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, links, Uploader.Of(request.HttpContext), cancellationToken);
         return TypedResults.Created($"/t/{created.Id}", created);
     }
 
@@ -40,7 +40,7 @@ internal static class TablesApi
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
         var info = await uploads.ReplaceAsync(
-            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, uploaderConnectionId: null, cancellationToken);
+            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, Uploader.Of(request.HttpContext), cancellationToken);
         return TypedResults.Ok(info);
     }
 

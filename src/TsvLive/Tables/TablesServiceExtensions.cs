@@ -16,6 +16,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<TableStore>();
         services.AddSingleton<PageReader>();
         services.AddSingleton<UploadService>();
+        services.AddSingleton<UploadGate>();
         return services;
     }
 }

@@ -17,6 +17,10 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     {
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["TsvLive:NotificationInterval"] = "00:00:00.050",
+        // Every test class uploads many tables from one address; the limit tests set their own.
+        ["TsvLive:UploadsPerMinute"] = "100000",
+        ["TsvLive:MaxUploadsPerAddress"] = "1000",
+        ["TsvLive:HubCallsPerSecond"] = "100000",
     };
 
     public TsvLiveFactory() => UseKestrel(0);

@@ -14,6 +14,7 @@ internal sealed class TableIngest : IAsyncDisposable
     private readonly ByteSegments _raw = new();
     private readonly long _maxBytes;
     private readonly int? _maxRecordBytes;
+    private readonly int _maxColumns;
     private readonly Utf8Validator _utf8 = new();
     private readonly CancellationTokenSource _stop = new();
     private GrowingText? _text;
@@ -23,10 +24,11 @@ internal sealed class TableIngest : IAsyncDisposable
     private SourceEncoding? _encoding;
     private TableContent? _cached;
 
-    public TableIngest(long maxBytes, int? maxRecordBytes)
+    public TableIngest(long maxBytes, int? maxRecordBytes, int maxColumns = 10_000)
     {
         _maxBytes = maxBytes;
         _maxRecordBytes = maxRecordBytes;
+        _maxColumns = maxColumns;
     }
 
     public long BytesReceived => _raw.Length;
@@ -147,7 +149,7 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             _text = new GrowingText(_raw);
         }
-        _indexer = new TsvIndexer(_text, _maxRecordBytes);
+        _indexer = new TsvIndexer(_text, _maxRecordBytes, _maxColumns);
         _indexing = Task.Run(() => _indexer.RunAsync(_stop.Token));
 
         // The bytes so far: stored already for UTF-8; to transcode (after the byte order mark) otherwise.
@@ -178,11 +180,15 @@ internal sealed class TableIngest : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the upload as soon as the indexer found the file unreadable, rather than at its end.</summary>
     private void ThrowIfIndexingFailed()
     {
-        if (_indexing is { IsFaulted: true } failed && failed.Exception?.InnerException is CsvHelper.CsvFormatException e)
+        switch (_indexing is { IsFaulted: true } failed ? failed.Exception?.InnerException : null)
         {
-            throw UnreadableRecord(e);
+            case CsvHelper.CsvFormatException e:
+                throw UnreadableRecord(e);
+            case TsvLiveException e:
+                throw e;
         }
     }
 

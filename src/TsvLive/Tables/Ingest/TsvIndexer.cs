@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CsvHelper;
+using TsvLive.Errors;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -10,7 +11,7 @@ namespace TsvLive.Tables.Ingest;
 /// closed, text after a closing quote) starts it again as <see cref="Dialect.Plain"/>, so one bad quote
 /// cannot swallow the rest of the file.
 /// </summary>
-internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
+internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxColumns)
 {
     private static readonly long s_publishInterval = Stopwatch.Frequency / 20; // 50 ms
     private const int ReadBufferSize = 1 << 20;
@@ -62,6 +63,12 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes)
                 if (brokenQuote)
                 {
                     return false;
+                }
+                if (reader.FieldCount > maxColumns)
+                {
+                    throw new InvalidUploadException("Too many columns",
+                        $"A record has {reader.FieldCount:N0} fields; TsvLive shows at most {maxColumns:N0} columns. " +
+                        "Check that the file is tab-separated text, or split its columns into several files.");
                 }
                 fieldCount = Math.Max(fieldCount, reader.FieldCount);
                 if (header is null)

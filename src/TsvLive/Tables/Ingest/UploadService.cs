@@ -13,14 +13,17 @@ namespace TsvLive.Tables.Ingest;
 internal sealed partial class UploadService(
     TableStore store,
     TableEvents events,
+    UploadGate gate,
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
     ILogger<UploadService> logger)
 {
-    /// <param name="uploaderConnectionId">The hub connection uploading, which hears progress; null over HTTP.</param>
+    /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
     public async Task<TableCreated> CreateAsync(
-        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, string? uploaderConnectionId, CancellationToken cancellationToken)
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
     {
+        using var place = gate.Enter(uploader);
+        var uploaderConnectionId = uploader.ConnectionId;
         var started = Stopwatch.GetTimestamp();
         var tableName = TableNames.Clean(name, options.Value.MaxNameLength);
         var editKey = TableSecrets.NewEditKey();
@@ -65,7 +68,7 @@ internal sealed partial class UploadService(
     }
 
     public async Task<TableInfo> ReplaceAsync(
-        string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, string? uploaderConnectionId, CancellationToken cancellationToken)
+        string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var table = store.Get(id);
@@ -73,6 +76,8 @@ internal sealed partial class UploadService(
         {
             throw new EditKeyRejectedException(missing: string.IsNullOrEmpty(editKey));
         }
+        using var place = gate.Enter(uploader);
+        var uploaderConnectionId = uploader.ConnectionId;
         if (!table.Current.Content().Complete)
         {
             throw new TableBusyException();
@@ -107,7 +112,7 @@ internal sealed partial class UploadService(
         }
     }
 
-    private TableIngest NewIngest() => new(options.Value.MaxUploadBytes, options.Value.MaxRecordBytes);
+    private TableIngest NewIngest() => new(options.Value.MaxUploadBytes, options.Value.MaxRecordBytes, options.Value.MaxColumns);
 
     private static string Reason(Exception e) => e switch
     {

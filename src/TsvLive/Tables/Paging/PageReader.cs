@@ -23,6 +23,12 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
         var table = store.Get(id);
         var version = table.Current;
         var content = version.Content();
+        if ((long)size * content.Columns.Count > options.Value.MaxCellsPerPage)
+        {
+            throw new InvalidPageRequestException(
+                $"This table has {content.Columns.Count:N0} columns, so a page can hold at most " +
+                $"{Math.Max(1, options.Value.MaxCellsPerPage / content.Columns.Count):N0} rows. Ask for fewer rows per page.");
+        }
         var total = content.RowCount;
         var totalPages = Math.Max(1, (total + size - 1) / size);
         var rows = number <= totalPages ? ReadRows(content, (number - 1) * size, (int)Math.Min(size, total - (number - 1) * size)) : [];

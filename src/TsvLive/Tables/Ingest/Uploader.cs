@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace TsvLive.Tables.Ingest;
+
+/// <summary>Who is uploading: the hub connection (none over HTTP) and the client's address.</summary>
+internal sealed record Uploader(string? ConnectionId, IPAddress? Address)
+{
+    public static Uploader Of(HttpContext http, string? connectionId = null) => new(connectionId, http.Connection.RemoteIpAddress);
+}
