@@ -146,6 +146,19 @@ public class TsvIngestTests
         Assert.Equal(bytes.Length, content.SizeBytes);
     }
 
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public async Task Utf16WithoutAByteOrderMarkIsRecognisedByItsZeroBytes(string encodingName)
+    {
+        var bytes = Encoding.GetEncoding(encodingName).GetBytes("name\tcity\r\nZoë\tKöln\r\nAnn\tOslo\r\n");
+
+        var content = await IngestAsync(bytes, chunkSize: 7);
+
+        Assert.Equal(["name", "city"], content.Columns);
+        Assert.Equal([["Zoë", "Köln"], ["Ann", "Oslo"]], AllRows(content));
+    }
+
     [Fact]
     public async Task AFileThatIsNotValidUtf8IsReadAsWindows1252()
     {

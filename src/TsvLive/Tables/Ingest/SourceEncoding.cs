@@ -12,12 +12,16 @@ internal enum SourceEncoding
     Utf16BigEndian,
     Utf32LittleEndian,
     Utf32BigEndian,
+
+    /// <summary>UTF-16 without a byte order mark, recognised by the zero bytes of its ASCII characters.</summary>
+    Utf16LittleEndianNoBom,
+    Utf16BigEndianNoBom,
 }
 
 internal static class SourceEncodings
 {
-    /// <summary>Bytes needed to tell every byte order mark apart.</summary>
-    public const int DetectionLength = 4;
+    /// <summary>Bytes looked at to tell the encodings apart (byte order marks, or UTF-16's zero bytes).</summary>
+    public const int DetectionLength = 256;
 
     /// <summary>Windows-1252, for text that is not valid UTF-8.</summary>
     public static Encoding Windows1252 { get; } = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
@@ -49,7 +53,27 @@ internal static class SourceEncodings
         {
             return SourceEncoding.Utf16BigEndian;
         }
-        return SourceEncoding.Utf8;
+        return LooksLikeUtf16(start, oddZeros: true) ? SourceEncoding.Utf16LittleEndianNoBom
+            : LooksLikeUtf16(start, oddZeros: false) ? SourceEncoding.Utf16BigEndianNoBom
+            : SourceEncoding.Utf8;
+    }
+
+    /// <summary>Text in UTF-16 has a zero in every other byte where it is ASCII (tabs, line breaks, digits).</summary>
+    private static bool LooksLikeUtf16(ReadOnlySpan<byte> start, bool oddZeros)
+    {
+        var pairs = start.Length / 2;
+        if (pairs < 2)
+        {
+            return false;
+        }
+        int zerosWhereExpected = 0, zerosElsewhere = 0;
+        for (var i = 0; i < pairs * 2; i += 2)
+        {
+            var (first, second) = (start[i], start[i + 1]);
+            zerosWhereExpected += (oddZeros ? second : first) == 0 ? 1 : 0;
+            zerosElsewhere += (oddZeros ? first : second) == 0 ? 1 : 0;
+        }
+        return zerosWhereExpected * 10 >= pairs * 7 && zerosElsewhere * 10 <= pairs;
     }
 
     /// <summary>The encoding to transcode from, for the encodings that are not stored as they come.</summary>
@@ -59,26 +83,17 @@ internal static class SourceEncodings
         SourceEncoding.Utf16BigEndian => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
         SourceEncoding.Utf32LittleEndian => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
         SourceEncoding.Utf32BigEndian => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        SourceEncoding.Utf16LittleEndianNoBom => new UnicodeEncoding(bigEndian: false, byteOrderMark: false),
+        SourceEncoding.Utf16BigEndianNoBom => new UnicodeEncoding(bigEndian: true, byteOrderMark: false),
         _ => null,
     };
 
     /// <summary>The length of the byte order mark of <paramref name="encoding"/>.</summary>
     public static int BomLength(SourceEncoding encoding) => encoding switch
     {
-        SourceEncoding.Utf8 => 0,
+        SourceEncoding.Utf8 or SourceEncoding.Utf16LittleEndianNoBom or SourceEncoding.Utf16BigEndianNoBom => 0,
         SourceEncoding.Utf8Bom => 3,
         SourceEncoding.Utf16LittleEndian or SourceEncoding.Utf16BigEndian => 2,
         _ => 4,
-    };
-
-    /// <summary>The name shown to users.</summary>
-    public static string DisplayName(SourceEncoding encoding, bool validUtf8) => encoding switch
-    {
-        SourceEncoding.Utf8 => validUtf8 ? "utf-8" : "windows-1252",
-        SourceEncoding.Utf8Bom => validUtf8 ? "utf-8" : "windows-1252",
-        SourceEncoding.Utf16LittleEndian => "utf-16le",
-        SourceEncoding.Utf16BigEndian => "utf-16be",
-        SourceEncoding.Utf32LittleEndian => "utf-32le",
-        _ => "utf-32be",
     };
 }

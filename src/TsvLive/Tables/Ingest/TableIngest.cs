@@ -140,6 +140,7 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             return;
         }
+        BinarySniffer.ThrowIfBinary(_raw, encoding);
         if (SourceEncodings.TranscodeFrom(encoding) is { } source)
         {
             _transcoder = new Utf8Transcoder(source);
