@@ -11,6 +11,10 @@ public sealed class TsvLiveOptions
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 1L << 30;
 
+    /// <summary>The most table data (uploaded bytes) held at once; by default half the memory the process may use. 507 when full.</summary>
+    [Range(1, long.MaxValue)]
+    public long? MaxBytesInMemory { get; set; }
+
     /// <summary>The largest single record, in bytes; guards against an unclosed quote at the start of a huge file.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxRecordBytes { get; set; } = 64 << 20;

@@ -57,3 +57,11 @@ internal sealed class TooManyRequestsException(string detail) : TsvLiveException
 {
     public override int StatusCode => StatusCodes.Status429TooManyRequests;
 }
+
+internal sealed class ServerFullException(long limit) : TsvLiveException(
+    "Server full",
+    $"The server holds as much table data as it may ({Sizes.Describe(limit)}), so it cannot take this file now. " +
+    "Try again later; the operator can raise TsvLive:MaxBytesInMemory.")
+{
+    public override int StatusCode => StatusCodes.Status507InsufficientStorage;
+}

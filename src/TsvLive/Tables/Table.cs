@@ -15,19 +15,23 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public TableVersion Current => Volatile.Read(ref _current);
 
     /// <summary>Publishes the data of <see cref="Current"/> once its upload has finished.</summary>
-    public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Content = () => content });
+    public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Content = () => content }).Next;
 
-    /// <summary>Publishes a replacement as the next version. Versions only go up, whatever order replacements finish in.</summary>
-    public TableVersion Replace(TableContent content, string name, DateTimeOffset at) =>
+    /// <summary>
+    /// Publishes a replacement as the next version. Versions only go up, whatever order replacements
+    /// finish in. Returns the version it replaced too, whose memory the caller gives back.
+    /// </summary>
+    public (TableVersion Previous, TableVersion Next) Replace(TableContent content, string name, DateTimeOffset at) =>
         Publish(v => new TableVersion(v.Version + 1, name, at, () => content));
 
-    private TableVersion Publish(Func<TableVersion, TableVersion> next)
+    private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
     {
         lock (_replacing)
         {
-            var version = next(_current);
+            var previous = _current;
+            var version = next(previous);
             Volatile.Write(ref _current, version);
-            return version;
+            return (previous, version);
         }
     }
 }

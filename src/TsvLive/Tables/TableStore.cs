@@ -30,11 +30,4 @@ internal sealed class TableStore
     }
 
     public void Remove(Table table) => _tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table));
-
-    /// <summary>Bytes held by all tables' current versions (raw and, where transcoded, text).</summary>
-    public long BytesHeld => _tables.Values.Sum(t =>
-    {
-        var content = t.Current.Content();
-        return content.Raw.Capacity + (ReferenceEquals(content.Text, content.Raw) ? 0 : content.Text.Capacity);
-    });
 }

@@ -1,5 +1,6 @@
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables;
 
@@ -17,6 +18,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<PageReader>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<UploadGate>();
+        services.AddSingleton<MemoryBudget>();
         return services;
     }
 }

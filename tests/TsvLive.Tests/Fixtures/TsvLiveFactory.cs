@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TsvLive.Tables;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tests.Fixtures;
 
@@ -43,6 +44,8 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     }
 
     internal TableStore Store => Services.GetRequiredService<TableStore>();
+
+    internal MemoryBudget Budget => Services.GetRequiredService<MemoryBudget>();
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
 

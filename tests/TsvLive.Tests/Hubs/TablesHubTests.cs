@@ -246,12 +246,15 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         var progress = Record<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
         var chunks = Channel.CreateUnbounded<byte[]>();
         await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
+        var heldBefore = factory.Budget.Held;
         _ = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new { name = "dropped.tsv" }, Ct);
         var id = (await progress.WaitForAsync(_ => true)).Id;
+        Assert.True(factory.Budget.Held > heldBefore, "the upload holds memory while it runs");
 
         await uploader.DisposeAsync().AsTask().WithTimeout();
 
         await AssertGoneAsync(id);
+        Assert.Equal(heldBefore, factory.Budget.Held);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Hubs;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
 
@@ -14,6 +15,7 @@ internal sealed partial class UploadService(
     TableStore store,
     TableEvents events,
     UploadGate gate,
+    MemoryBudget budget,
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
     ILogger<UploadService> logger)
@@ -30,11 +32,14 @@ internal sealed partial class UploadService(
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
         Table? table = null;
+        long reserved = 0;
         try
         {
             var progress = new Throttle(options.Value.NotificationInterval, clock);
             await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
+                budget.Reserve(chunk.Length);
+                reserved += chunk.Length;
                 ingest.Append(chunk.Span);
                 if (table is null && ingest.BytesReceived > 0)
                 {
@@ -62,6 +67,7 @@ internal sealed partial class UploadService(
             {
                 store.Remove(table);
             }
+            budget.Release(reserved);
             LogFailed(table?.Id, ingest.BytesReceived, Reason(e));
             throw;
         }
@@ -84,6 +90,7 @@ internal sealed partial class UploadService(
         }
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
+        long reserved = 0;
         try
         {
             // No progress at the first chunk (unlike a new table, whose id must reach the uploader):
@@ -91,6 +98,8 @@ internal sealed partial class UploadService(
             var progress = new Throttle(options.Value.NotificationInterval, clock).StartingNow();
             await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
+                budget.Reserve(chunk.Length);
+                reserved += chunk.Length;
                 ingest.Append(chunk.Span);
                 if (progress.IsDue())
                 {
@@ -99,7 +108,8 @@ internal sealed partial class UploadService(
             }
             var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);
             var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
-            var version = table.Replace(content, tableName, clock.GetUtcNow());
+            var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow());
+            budget.Release(previous.Content().SizeBytes);
             var info = TableInfo.Of(table, version, content);
             events.TableReplaced(info);
             LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -107,6 +117,7 @@ internal sealed partial class UploadService(
         }
         catch (Exception e)
         {
+            budget.Release(reserved);
             LogFailed(table.Id, ingest.BytesReceived, Reason(e));
             throw;
         }

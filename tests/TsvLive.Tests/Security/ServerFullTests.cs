@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using TsvLive.Tables;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Security;
+
+public class ServerFullTests(ServerFullTests.Factory factory) : IClassFixture<ServerFullTests.Factory>
+{
+    public sealed class Factory : TsvLiveFactory
+    {
+        public Factory() => With("TsvLive:MaxBytesInMemory", "100000");
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AFullServerRefusesUploadsWith507UntilAReplacementFreesMemory()
+    {
+        using var http = factory.CreateHttpClient();
+        var big = Tsv.Numbered(3000);
+        Assert.InRange(big.Length, 50_001, 100_000); // one fits in the budget of 100,000 bytes, two do not
+        var first = await (await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var tables = factory.Store.Count;
+
+        var refused = await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct);
+        Assert.Contains("cannot take this file now", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(tables, factory.Store.Count);
+        Assert.Equal(big.Length, factory.Budget.Held);
+
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{first!.Id}") { Content = new ByteArrayContent(Tsv.Numbered(1)) };
+        put.Headers.Add("X-Edit-Key", first.EditKey);
+        (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(Tsv.Numbered(1).Length, factory.Budget.Held);
+
+        var accepted = await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+}
