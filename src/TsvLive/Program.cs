@@ -12,6 +12,7 @@ builder.Services.AddTsvLiveErrors();
 builder.Services.AddTables();
 builder.Services.AddTableHub(builder.Environment);
 builder.Services.AddHealthChecks();
+builder.WebHost.UseTsvLiveConnectionLimits(builder.Configuration);
 
 var app = builder.Build();
 

@@ -43,6 +43,14 @@ public sealed class TsvLiveOptions
     [Range(1, 100_000)]
     public int HubCallsPerSecond { get; set; } = 50;
 
+    /// <summary>An upload that sends nothing for this long is dropped (a trickling or stalled client).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most connections the server keeps open at once (HTTP and WebSockets together).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 20_000;
+
     /// <summary>The largest page size a client may ask for.</summary>
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 1000;

@@ -65,3 +65,10 @@ internal sealed class ServerFullException(long limit) : TsvLiveException(
 {
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }
+
+internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
+    "Upload stalled",
+    $"Nothing arrived for {idle.TotalSeconds:0} seconds, so the upload was stopped and nothing was kept. Check the connection and upload again.")
+{
+    public override int StatusCode => StatusCodes.Status408RequestTimeout;
+}

@@ -36,7 +36,7 @@ internal sealed partial class UploadService(
         try
         {
             var progress = new Throttle(options.Value.NotificationInterval, clock);
-            await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var chunk in chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, cancellationToken).ConfigureAwait(false))
             {
                 budget.Reserve(chunk.Length);
                 reserved += chunk.Length;
@@ -96,7 +96,7 @@ internal sealed partial class UploadService(
             // No progress at the first chunk (unlike a new table, whose id must reach the uploader):
             // a small replacement then costs its watchers one message, TableReplaced.
             var progress = new Throttle(options.Value.NotificationInterval, clock).StartingNow();
-            await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var chunk in chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, cancellationToken).ConfigureAwait(false))
             {
                 budget.Reserve(chunk.Length);
                 reserved += chunk.Length;
