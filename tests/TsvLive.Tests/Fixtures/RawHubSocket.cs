@@ -46,6 +46,13 @@ public sealed class RawHubSocket : IDisposable
         }
     }
 
+    /// <summary>Sends an invocation (arguments as JSON) without waiting for, or reading, its answer.</summary>
+    public Task SendInvocationAsync(string target, string argumentsJson, CancellationToken cancellationToken)
+    {
+        var id = (++_invocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SendAsync($"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"{target}\",\"arguments\":{argumentsJson}}}", cancellationToken);
+    }
+
     /// <summary>Drops the connection: no close frame, no hub goodbye.</summary>
     public void Abort() => _socket.Abort();
 

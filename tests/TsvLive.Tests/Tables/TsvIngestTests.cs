@@ -214,6 +214,24 @@ public class TsvIngestTests
     }
 
     [Fact]
+    public async Task ARecordOverTheRecordSizeLimitIsRefusedWithoutReadingOn()
+    {
+        await using var ingest = new TableIngest(1L << 30, maxRecordBytes: 4096);
+
+        var e = await Assert.ThrowsAsync<InvalidUploadException>(async () =>
+        {
+            foreach (var chunk in Tsv.Chunks(Tsv.Utf8("a\tb\n\"" + new string('x', 100_000) + "\n"), 1000))
+            {
+                ingest.Append(chunk);
+            }
+            await ingest.CompleteAsync(Ct);
+        });
+
+        Assert.Equal("A record is too large", e.Title);
+        Assert.Contains("limit of 4 KiB per record", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFileOverTheLimitIsRefused()
     {
         await Assert.ThrowsAsync<UploadTooLargeException>(() => IngestAsync(Tsv.Numbered(100), maxBytes: 200));

@@ -195,6 +195,7 @@ internal sealed class TableIngest : IAsyncDisposable
 
     private InvalidUploadException UnreadableRecord(CsvHelper.CsvFormatException e) => new(
         "A record is too large",
-        $"Record {e.RecordNumber} is larger than the limit of {_maxRecordBytes / (1024 * 1024)} MiB per record. " +
+        $"Record {e.RecordNumber} is larger than the limit of {Sizes.Describe(_maxRecordBytes ?? 0)} per record " +
+        "(a quote that never closes makes one record of the rest of the file). " +
         "Check that the file is tab-separated text, or split the record.");
 }
