@@ -125,12 +125,7 @@ export function createTableView(hub, { onMissing }) {
       showInfo(await connection.invoke("Watch", state.id));
       return true;
     } catch (error) {
-      const message = errorMessage(error);
-      if (/no table with id/i.test(message)) {
-        onMissing();
-      } else {
-        showError(message);
-      }
+      showFailure(error);
       return false;
     }
   }
@@ -159,12 +154,17 @@ export function createTableView(hub, { onMissing }) {
       }
       $("table-error").hidden = true;
     } catch (error) {
-      const message = errorMessage(error);
-      if (/no table with id/i.test(message)) {
-        onMissing();
-      } else {
-        showError(message);
-      }
+      showFailure(error);
+    }
+  }
+
+  /** A table that is gone gets the "does not exist" page; anything else is said next to the table. */
+  function showFailure(error) {
+    const message = errorMessage(error);
+    if (/no table with id/i.test(message)) {
+      onMissing();
+    } else {
+      showError(message);
     }
   }
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TsvLive.Tests.Fixtures;
@@ -344,10 +342,7 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
 
     private async Task<(string Id, string EditKey)> CreateAsync(byte[] bytes)
     {
-        using var http = app.CreateHttpClient();
-        var response = await http.PostAsync("/api/tables?name=browser.tsv", new ByteArrayContent(bytes), Ct);
-        response.EnsureSuccessStatusCode();
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (created.GetProperty("id").GetString()!, created.GetProperty("editKey").GetString()!);
+        var created = await app.CreateTableAsync(bytes, Ct, "browser.tsv");
+        return (created.Id, created.EditKey);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -48,6 +49,15 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     internal MemoryBudget Budget => Services.GetRequiredService<MemoryBudget>();
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Creates a table over HTTP, as curl would.</summary>
+    public async Task<TableCreated> CreateTableAsync(byte[] bytes, CancellationToken cancellationToken, string name = "test.tsv")
+    {
+        using var http = CreateHttpClient();
+        var response = await http.PostAsync($"/api/tables?name={Uri.EscapeDataString(name)}", new ByteArrayContent(bytes), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!;
+    }
 
     /// <summary>A started hub connection over WebSockets, with the JSON protocol or MessagePack.</summary>
     public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken, bool messagePack = false)

@@ -318,10 +318,8 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
 
     private async Task<(string Id, string EditKey)> CreateOverHttpAsync(byte[] bytes)
     {
-        var response = await _http.PostAsync("/api/tables?name=hub.tsv", new ByteArrayContent(bytes), Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (created.GetProperty("id").GetString()!, created.GetProperty("editKey").GetString()!);
+        var created = await factory.CreateTableAsync(bytes, Ct, "hub.tsv");
+        return (created.Id, created.EditKey);
     }
 
     private async Task<TablePage> WaitForRowsAsync(string id)
