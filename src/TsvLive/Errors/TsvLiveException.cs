@@ -72,3 +72,10 @@ internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
 {
     public override int StatusCode => StatusCodes.Status408RequestTimeout;
 }
+
+internal sealed class ServerStoppingException() : TsvLiveException(
+    "Server restarting",
+    "The server is shutting down, so this upload was stopped and nothing was kept. Upload again in a moment.")
+{
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+}

@@ -27,6 +27,9 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
 
     public TsvLiveFactory() => UseKestrel(0);
 
+    /// <summary>The app on a given loopback port, e.g. to restart a server where clients expect it.</summary>
+    internal TsvLiveFactory(int port) => UseKestrel(port);
+
     /// <summary>A setting for the server; call before the server starts.</summary>
     public TsvLiveFactory With(string key, string value)
     {

@@ -18,6 +18,7 @@ internal sealed partial class UploadService(
     MemoryBudget budget,
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<UploadService> logger)
 {
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
@@ -36,7 +37,7 @@ internal sealed partial class UploadService(
         try
         {
             var progress = new Throttle(options.Value.NotificationInterval, clock);
-            await foreach (var chunk in chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, cancellationToken).ConfigureAwait(false))
+            await foreach (var chunk in Receive(chunks, cancellationToken).ConfigureAwait(false))
             {
                 budget.Reserve(chunk.Length);
                 reserved += chunk.Length;
@@ -96,7 +97,7 @@ internal sealed partial class UploadService(
             // No progress at the first chunk (unlike a new table, whose id must reach the uploader):
             // a small replacement then costs its watchers one message, TableReplaced.
             var progress = new Throttle(options.Value.NotificationInterval, clock).StartingNow();
-            await foreach (var chunk in chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, cancellationToken).ConfigureAwait(false))
+            await foreach (var chunk in Receive(chunks, cancellationToken).ConfigureAwait(false))
             {
                 budget.Reserve(chunk.Length);
                 reserved += chunk.Length;
@@ -120,6 +121,32 @@ internal sealed partial class UploadService(
             budget.Release(reserved);
             LogFailed(table.Id, ingest.BytesReceived, Reason(e));
             throw;
+        }
+    }
+
+    /// <summary>The upload's chunks, ending with a clear error when they stall or the server stops.</summary>
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var enumerator = chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, stopping.Token).GetAsyncEnumerator(stopping.Token);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    throw new ServerStoppingException();
+                }
+                yield return enumerator.Current;
+            }
         }
     }
 

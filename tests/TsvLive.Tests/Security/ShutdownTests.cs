@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Hubs;
+using TsvLive.Tables;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Security;
+
+public class ShutdownTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnUploadInFlightEndsWithAnErrorAndViewersReconnectToAClearNotFound()
+    {
+        var port = FreePort();
+        var first = new TsvLiveFactory(port);
+        var created = await first.CreateTableAsync(Tsv.Numbered(5), Ct);
+        var viewer = new HubConnectionBuilder()
+            .WithUrl(new Uri(first.ServerAddress, "/hubs/tables"), HttpTransportType.WebSockets)
+            .WithAutomaticReconnect(new EveryFewMilliseconds())
+            .Build();
+        await using var _ = viewer;
+        await viewer.StartAsync(Ct).WithTimeout();
+        await viewer.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        await using var uploader = await first.ConnectHubAsync(Ct);
+        var ids = new Recorded<string>();
+        uploader.On<string, long, long>("UploadProgress", (id, _, _) => ids.Add(id));
+        var chunks = Channel.CreateUnbounded<byte[]>();
+        await chunks.Writer.WriteAsync(Tsv.Numbered(100), Ct);
+        var upload = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new UploadRequest("in-flight.tsv"), Ct);
+        await ids.WaitForAsync(_ => true);
+
+        var stopping = first.DisposeAsync().AsTask();
+
+        // The upload fails at its client (with "the server is shutting down" when that message beats
+        // the closing socket, else as a closed connection), and shutdown does not wait for it.
+        await Assert.ThrowsAnyAsync<Exception>(() => upload.WithTimeout());
+        await stopping.WithTimeout(TimeSpan.FromSeconds(10));
+        await using var restarted = new TsvLiveFactory(port);
+        Assert.Equal(first.ServerAddress, restarted.ServerAddress);
+        var e = await WatchOnceReconnectedAsync(viewer, created.Id);
+        Assert.Contains($"no table with id '{created.Id}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("removed when the server restarted", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Watches the table as soon as the viewer is connected again; the server must answer "not found".</summary>
+    private static async Task<HubException> WatchOnceReconnectedAsync(HubConnection viewer, string id)
+    {
+        using var expired = new CancellationTokenSource(Timeouts.Default);
+        while (true)
+        {
+            if (viewer.State == HubConnectionState.Connected)
+            {
+                try
+                {
+                    await viewer.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
+                    throw new InvalidOperationException("The restarted server still knows the table.");
+                }
+                catch (HubException e)
+                {
+                    return e;
+                }
+                catch (InvalidOperationException e) when (e.Message.Contains("not active", StringComparison.Ordinal))
+                {
+                    // dropped again between the state check and the call: wait for the next reconnect
+                }
+            }
+            await Task.Delay(50, expired.Token);
+        }
+    }
+
+    private sealed class EveryFewMilliseconds : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) => TimeSpan.FromMilliseconds(100);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
