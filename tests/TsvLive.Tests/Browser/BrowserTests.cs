@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace TsvLive.Tests.Browser;
 
 /// <summary>The browser app in Debian's Chromium against the app on Kestrel.</summary>
+[Collection(nameof(BrowserCollection))]
 public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chromium)
     : IClassFixture<TsvLiveFactory>, IClassFixture<ChromiumFixture>, IAsyncDisposable
 {
