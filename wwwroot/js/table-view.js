@@ -174,6 +174,7 @@ export function createTableView(hub, { onMissing }) {
     document.title = `${info.name} — TsvLive`;
     $("table-name").textContent = info.name;
     $("table-version").textContent = `Version ${info.version}`;
+    $("dialect-note").hidden = info.dialect !== "plain";
     $("table-rows").textContent = info.complete
       ? plural(info.rowCount, "row", "rows")
       : `Uploading — ${plural(info.rowCount, "row", "rows")} so far`;
