@@ -29,6 +29,9 @@ internal sealed class TableContent(
     public Encoding TextEncoding => textEncoding;
     public IReadOnlyList<string> Columns => columns;
 
+    /// <summary>The header's fields as read (UTF-8 or single-byte), from which <see cref="Columns"/> were named.</summary>
+    public IReadOnlyList<byte[]>? HeaderFields => indexed.HeaderFields;
+
     /// <summary>How much of <see cref="Text"/> this snapshot covers; the rows it counts lie below it.</summary>
     public long TextLength => textLength;
 

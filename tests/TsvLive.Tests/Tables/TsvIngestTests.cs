@@ -68,6 +68,21 @@ public class TsvIngestTests
     }
 
     [Fact]
+    public async Task ColumnNamesFollowTheDialectEvenWhenItChangesLateAndTheWidthStaysTheSame()
+    {
+        await using var ingest = new TableIngest(1L << 30, 1 << 20);
+        ingest.Append(Tsv.Utf8("\"a\"\tb\n" + string.Concat(Enumerable.Repeat("1\t2\n", 100)))); // past encoding detection (256 bytes)
+        var early = await WaitUntilAsync(() => ingest.Latest, c => c.RowCount > 0);
+        Assert.Equal(["a", "b"], early.Columns);
+
+        ingest.Append(Tsv.Utf8("\"never closed\t3\n"));
+        var content = await ingest.CompleteAsync(Ct);
+
+        Assert.Equal(Dialect.Plain, content.Dialect);
+        Assert.Equal(["\"a\"", "b"], content.Columns);
+    }
+
+    [Fact]
     public async Task ShortRecordsArePaddedWithEmptyFields()
     {
         var content = await IngestAsync(Tsv.Utf8("a\tb\tc\n1\n1\t2\n"));

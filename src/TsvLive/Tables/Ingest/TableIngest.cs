@@ -22,6 +22,7 @@ internal sealed class TableIngest : IAsyncDisposable
     private TsvIndexer? _indexer;
     private Task? _indexing;
     private SourceEncoding? _encoding;
+    private bool _sniffed;
     private TableContent? _cached;
 
     public TableIngest(long maxBytes, int? maxRecordBytes, int maxColumns = 10_000)
@@ -39,7 +40,6 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             throw new UploadTooLargeException(_maxBytes);
         }
-        var start = _raw.Length;
         _raw.Append(chunk);
         if (_encoding is null)
         {
@@ -50,10 +50,7 @@ internal sealed class TableIngest : IAsyncDisposable
             AppendText(chunk);
         }
         ThrowIfIndexingFailed();
-        if (start < BinarySniffer.SniffLength)
-        {
-            BinarySniffer.ThrowIfBinary(_raw, _encoding);
-        }
+        SniffOnce(final: false);
     }
 
     /// <summary>Ends the input and waits until every record is indexed.</summary>
@@ -63,6 +60,7 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             StartWhenEncodingIsKnown(final: true);
         }
+        SniffOnce(final: true);
         if (_transcoder is not null)
         {
             _transcoder.Transcode([], final: true, _text!.Append);
@@ -71,14 +69,7 @@ internal sealed class TableIngest : IAsyncDisposable
         _text?.Complete();
         if (_indexing is not null)
         {
-            try
-            {
-                await _indexing.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (CsvHelper.CsvFormatException e)
-            {
-                throw UnreadableRecord(e);
-            }
+            await _indexing.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         var content = Latest;
         if (!content.Complete || content.Columns.Count == 0)
@@ -107,7 +98,10 @@ internal sealed class TableIngest : IAsyncDisposable
             {
                 return cached;
             }
-            var columns = cached is not null && ReferenceEquals(cached.TextEncoding, encoding) && cached.Columns.Count == indexed.FieldCount
+            // Names are decoded again only when the header, the width or the encoding changed (a restart
+            // in the plain dialect reads a new header, so the same width is not enough).
+            var columns = cached is not null && ReferenceEquals(cached.HeaderFields, indexed.HeaderFields)
+                && cached.Columns.Count == indexed.FieldCount && ReferenceEquals(cached.TextEncoding, encoding)
                 ? cached.Columns
                 : TableContent.ColumnNames(indexed.HeaderFields, indexed.FieldCount, encoding);
             var text = _text?.Bytes ?? _raw;
@@ -140,7 +134,6 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             return;
         }
-        BinarySniffer.ThrowIfBinary(_raw, encoding);
         if (SourceEncodings.TranscodeFrom(encoding) is { } source)
         {
             _transcoder = new Utf8Transcoder(source);
@@ -181,21 +174,25 @@ internal sealed class TableIngest : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the upload as soon as the indexer found the file unreadable, rather than at its end.</summary>
-    private void ThrowIfIndexingFailed()
+    /// <summary>
+    /// Refuses a file that is plainly not text, once: as soon as its first bytes (and so its encoding)
+    /// are known, or at the end of a shorter file.
+    /// </summary>
+    private void SniffOnce(bool final)
     {
-        switch (_indexing is { IsFaulted: true } failed ? failed.Exception?.InnerException : null)
+        if (!_sniffed && _encoding is { } encoding && (final || _raw.Length >= BinarySniffer.SniffLength))
         {
-            case CsvHelper.CsvFormatException e:
-                throw UnreadableRecord(e);
-            case TsvLiveException e:
-                throw e;
+            _sniffed = true;
+            BinarySniffer.ThrowIfBinary(_raw, encoding);
         }
     }
 
-    private InvalidUploadException UnreadableRecord(CsvHelper.CsvFormatException e) => new(
-        "A record is too large",
-        $"Record {e.RecordNumber} is larger than the limit of {Sizes.Describe(_maxRecordBytes ?? 0)} per record " +
-        "(a quote that never closes makes one record of the rest of the file). " +
-        "Check that the file is tab-separated text, or split the record.");
+    /// <summary>Stops the upload as soon as the indexer found the file unreadable, rather than at its end.</summary>
+    private void ThrowIfIndexingFailed()
+    {
+        if (_indexing is { IsFaulted: true } failed && failed.Exception?.InnerException is TsvLiveException e)
+        {
+            throw e;
+        }
+    }
 }

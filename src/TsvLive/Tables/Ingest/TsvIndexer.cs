@@ -22,11 +22,23 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
     /// <summary>The records found so far; safe to read from any thread.</summary>
     public IndexedText Latest => Volatile.Read(ref _latest);
 
+    /// <summary>Indexes the whole text; a file it cannot read fails with an <see cref="InvalidUploadException"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!await IndexAsync(Dialect.Quoted, cancellationToken).ConfigureAwait(false))
+        try
         {
-            await IndexAsync(Dialect.Plain, cancellationToken).ConfigureAwait(false);
+            if (!await IndexAsync(Dialect.Quoted, cancellationToken).ConfigureAwait(false))
+            {
+                await IndexAsync(Dialect.Plain, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            // MaxRecordSize is the only reason CsvHelper throws with these options.
+            throw new InvalidUploadException("A record is too large",
+                $"Record {e.RecordNumber} is larger than the limit of {Sizes.Describe(maxRecordBytes ?? 0)} per record " +
+                "(a quote that never closes makes one record of the rest of the file). " +
+                "Check that the file is tab-separated text, or split the record.");
         }
     }
 
