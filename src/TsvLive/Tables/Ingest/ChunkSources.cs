@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using TsvLive.Errors;
 
 namespace TsvLive.Tables.Ingest;
 
@@ -33,6 +34,41 @@ internal static class ChunkSources
         await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             yield return chunk ?? [];
+        }
+    }
+
+    /// <summary>
+    /// The chunks, ending with a clear error when the next one takes longer than <paramref name="idle"/>
+    /// (a stalled or trickling client) or the server is <paramref name="stopping"/>, so neither can hold
+    /// an upload open.
+    /// </summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> WithTimeouts(
+        this IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, TimeSpan idle, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        var enumerator = chunks.GetAsyncEnumerator(waiting.Token);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                waiting.CancelAfter(idle);
+                bool more;
+                try
+                {
+                    more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw stopping.IsCancellationRequested ? new ServerStoppingException() : new UploadStalledException(idle);
+                }
+                if (!more)
+                {
+                    yield break;
+                }
+                waiting.CancelAfter(Timeout.InfiniteTimeSpan);
+                yield return enumerator.Current;
+            }
         }
     }
 }

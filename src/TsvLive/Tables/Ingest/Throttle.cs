@@ -1,12 +1,9 @@
 namespace TsvLive.Tables.Ingest;
 
-/// <summary>Says when something sent repeatedly (progress) is due again: at most once per interval.</summary>
+/// <summary>Says when something sent repeatedly (progress) is due again: at most once per interval, the first time at once.</summary>
 internal sealed class Throttle(TimeSpan interval, TimeProvider clock)
 {
     private long _last = long.MinValue;
-
-    /// <summary>Makes the next <see cref="IsDue"/> true.</summary>
-    public void Force() => _last = long.MinValue;
 
     /// <summary>Counts the interval from now: nothing is due until it has passed.</summary>
     public Throttle StartingNow()

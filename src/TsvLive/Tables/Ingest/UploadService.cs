@@ -49,7 +49,6 @@ internal sealed partial class UploadService(
                     table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
                         new TableVersion(1, tableName, now, () => ingest.Latest));
                     store.Add(table);
-                    progress.Force();
                 }
                 if (table is not null && progress.IsDue())
                 {
@@ -83,12 +82,12 @@ internal sealed partial class UploadService(
         {
             throw new EditKeyRejectedException(missing: string.IsNullOrEmpty(editKey));
         }
-        using var place = gate.Enter(uploader);
-        var uploaderConnectionId = uploader.ConnectionId;
         if (!table.Current.Content().Complete)
         {
             throw new TableBusyException();
         }
+        using var place = gate.Enter(uploader);
+        var uploaderConnectionId = uploader.ConnectionId;
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
         long reserved = 0;
@@ -124,31 +123,8 @@ internal sealed partial class UploadService(
         }
     }
 
-    /// <summary>The upload's chunks, ending with a clear error when they stall or the server stops.</summary>
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(
-        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        var enumerator = chunks.WithIdleTimeout(options.Value.UploadIdleTimeout, stopping.Token).GetAsyncEnumerator(stopping.Token);
-        await using (enumerator.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        yield break;
-                    }
-                }
-                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-                {
-                    throw new ServerStoppingException();
-                }
-                yield return enumerator.Current;
-            }
-        }
-    }
+    private IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken) =>
+        chunks.WithTimeouts(options.Value.UploadIdleTimeout, lifetime.ApplicationStopping, cancellationToken);
 
     private TableIngest NewIngest() => new(options.Value.MaxUploadBytes, options.Value.MaxRecordBytes, options.Value.MaxColumns);
 
