@@ -61,15 +61,7 @@ internal sealed class ViewerRegistry
         {
             return false;
         }
-        if (viewers.IsEmpty)
-        {
-            // Drop the empty set, unless someone joined in between.
-            _viewersByTable.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, byte>>(tableId, viewers));
-            if (!viewers.IsEmpty)
-            {
-                _viewersByTable.GetOrAdd(tableId, viewers);
-            }
-        }
+        // An emptied set is kept (a few bytes): removing it could lose a viewer joining at that moment.
         _changed.TryAdd(tableId, 0);
         return true;
     }

@@ -84,21 +84,6 @@ internal sealed class ByteSegments
         }
     }
 
-    /// <summary>Bytes held, including the unused room of the last segment.</summary>
-    public long Capacity
-    {
-        get
-        {
-            var (segments, _, count) = Directory();
-            long total = 0;
-            for (var i = 0; i < count; i++)
-            {
-                total += segments[i].Length;
-            }
-            return total;
-        }
-    }
-
     private (byte[][] Segments, long[] Starts, int Count) Directory()
     {
         // The count is written last by the writer, so reading it first gives a consistent prefix.
@@ -134,8 +119,6 @@ internal sealed class ByteSegments
             var starts = new long[capacity];
             Array.Copy(_segments, segments, _segmentCount);
             Array.Copy(_segmentStarts, starts, _segmentCount);
-            // Unused directory slots must sort after every real start for the binary search.
-            starts.AsSpan(_segmentCount).Fill(long.MaxValue);
             Volatile.Write(ref _segments, segments);
             Volatile.Write(ref _segmentStarts, starts);
         }

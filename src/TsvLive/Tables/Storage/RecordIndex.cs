@@ -56,9 +56,6 @@ internal sealed class RecordIndex
         return false;
     }
 
-    /// <summary>Bytes held by the index.</summary>
-    public long SizeBytes => (long)Volatile.Read(ref _blocks).Count(b => b is not null) * BlockSize * sizeof(long);
-
     private long Offset(long checkpoint)
     {
         var blocks = Volatile.Read(ref _blocks);
