@@ -3,7 +3,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TsvLive.Tables;
-using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 
 namespace TsvLive.Benchmarks;
@@ -14,8 +13,8 @@ namespace TsvLive.Benchmarks;
 public class PageReadBenchmarks
 {
     private const int PageSize = 100;
-    private static readonly TableContent s_large = Load(GeneratedTsv.Rows(10_000_000));
-    private static readonly TableContent s_small = Load(GeneratedTsv.Rows(1_000));
+    private static readonly TableContent s_large = Ingested.LoadAsync(GeneratedTsv.Rows(10_000_000)).GetAwaiter().GetResult();
+    private static readonly TableContent s_small = Ingested.LoadAsync(GeneratedTsv.Rows(1_000)).GetAwaiter().GetResult();
 
     private sealed class Config : ManualConfig
     {
@@ -33,14 +32,4 @@ public class PageReadBenchmarks
 
     [Benchmark(Description = "10M rows: last page")]
     public string[][] LargeEnd() => PageReader.ReadRows(s_large, 10_000_000 - PageSize, PageSize);
-
-    private static TableContent Load(byte[] file)
-    {
-        var ingest = new TableIngest(long.MaxValue, 64 << 20);
-        for (var offset = 0; offset < file.Length; offset += ChunkSources.ChunkSize)
-        {
-            ingest.Append(file.AsSpan(offset, Math.Min(ChunkSources.ChunkSize, file.Length - offset)));
-        }
-        return ingest.CompleteAsync(CancellationToken.None).GetAwaiter().GetResult();
-    }
 }

@@ -43,7 +43,7 @@ public sealed class FaultTests(FaultTests.Factory factory) : IClassFixture<Fault
         var wide = string.Join('\t', Enumerable.Range(0, 50).Select(i => $"column {i}"));
         var row = string.Join('\t', Enumerable.Range(0, 50).Select(i => new string('x', 40)));
         var file = Tsv.Utf8(wide + "\n" + string.Concat(Enumerable.Repeat(row + "\n", 1000)));
-        var created = await (await http.PostAsync("/api/tables", new ByteArrayContent(file), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var created = await factory.CreateTableAsync(file, Ct);
         using var stuck = await RawHubSocket.ConnectAsync(factory.ServerAddress, Ct);
         await stuck.SendInvocationAsync("Watch", $"[\"{created!.Id}\"]", Ct);
         for (var i = 0; i < 40; i++)
@@ -69,7 +69,7 @@ public sealed class FaultTests(FaultTests.Factory factory) : IClassFixture<Fault
     {
         using var http = factory.CreateHttpClient();
         var heldBefore = factory.Budget.Held;
-        var created = await (await http.PostAsync("/api/tables", new ByteArrayContent(Tsv.Numbered(1)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var created = await factory.CreateTableAsync(Tsv.Numbered(1), Ct);
         await using var watcher = await factory.ConnectHubAsync(Ct);
         var replaced = new Recorded<TableInfo>();
         watcher.On<TableInfo>("TableReplaced", replaced.Add);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -41,8 +40,7 @@ public sealed class LimitsTests(LimitsTests.Factory factory) : IClassFixture<Lim
     [Fact]
     public async Task APageWithTooManyCellsIsRefusedWithTheRowsThatFit()
     {
-        var created = await (await _http.PostAsync("/api/tables", new ByteArrayContent(Tsv.Utf8("a\tb\tc\td\te\n1\t2\t3\t4\t5\n")), Ct))
-            .Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var created = await factory.CreateTableAsync(Tsv.Utf8("a\tb\tc\td\te\n1\t2\t3\t4\t5\n"), Ct);
 
         var tooWide = await _http.GetAsync($"/api/tables/{created!.Id}/rows?pageSize=11", Ct);
         var fits = await _http.GetAsync($"/api/tables/{created.Id}/rows?pageSize=10", Ct);
@@ -78,7 +76,7 @@ public sealed class LimitsTests(LimitsTests.Factory factory) : IClassFixture<Lim
     [Fact]
     public async Task AConnectionFloodingTheHubIsSlowedWhileOthersAreNot()
     {
-        var created = await (await _http.PostAsync("/api/tables", new ByteArrayContent(Tsv.Numbered(10)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var created = await factory.CreateTableAsync(Tsv.Numbered(10), Ct);
         var flooder = await ConnectAsync();
         var other = await ConnectAsync();
 

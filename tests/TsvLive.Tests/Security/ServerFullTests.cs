@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Security;
@@ -20,7 +18,7 @@ public class ServerFullTests(ServerFullTests.Factory factory) : IClassFixture<Se
         using var http = factory.CreateHttpClient();
         var big = Tsv.Numbered(3000);
         Assert.InRange(big.Length, 50_001, 100_000); // one fits in the budget of 100,000 bytes, two do not
-        var first = await (await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var first = await factory.CreateTableAsync(big, Ct);
         var tables = factory.Store.Count;
 
         var refused = await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct);

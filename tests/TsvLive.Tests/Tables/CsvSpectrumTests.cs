@@ -50,8 +50,7 @@ public class CsvSpectrumTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
         }
         using var http = factory.CreateHttpClient();
 
-        var created = await (await http.PostAsync($"/api/tables?name={name}.tsv", new ByteArrayContent(tsv), Ct)).EnsureSuccessStatusCode()
-            .Content.ReadFromJsonAsync<TableCreated>(Ct);
+        var created = await factory.CreateTableAsync(tsv, Ct, name + ".tsv");
         var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{created!.Id}/rows?pageSize=1000", Ct);
 
         Assert.Equal(expected.Count, page!.TotalRows);
