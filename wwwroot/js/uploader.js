@@ -27,7 +27,7 @@ function toBase64(bytes) {
  * onProgress({ id, confirmed, total, bytesPerSecond, rows }) is called as the server confirms bytes.
  * Returns { done: Promise<TableCreated|TableInfo>, cancel() }.
  */
-export function upload(hub, file, { id, editKey, ignoreIds = [] }, onProgress) {
+export function upload(hub, file, { id, editKey }, onProgress) {
   const connection = hub.connection;
   const subject = new signalR.Subject();
   const started = performance.now();
@@ -38,8 +38,8 @@ export function upload(hub, file, { id, editKey, ignoreIds = [] }, onProgress) {
   let wake = null;
 
   const onServerProgress = (progressId, bytesReceived, rowCount) => {
-    if (tableId === null && !ignoreIds.includes(progressId)) {
-      tableId = progressId; // a new table: its id arrives with the first progress
+    if (tableId === null) {
+      tableId = progressId; // a new table: its id arrives with the first progress (the uploading page watches no other)
     }
     if (progressId !== tableId) {
       return;
