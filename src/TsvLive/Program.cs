@@ -1,4 +1,3 @@
-using Serilog;
 using TsvLive.Errors;
 using TsvLive.Hubs;
 using TsvLive.Logging;
@@ -16,7 +15,7 @@ builder.WebHost.UseTsvLiveConnectionLimits(builder.Configuration);
 
 var app = builder.Build();
 
-app.UseSerilogRequestLogging();
+app.UseTsvLiveRequestLogging();
 app.UseSecurityHeaders();
 app.UseTsvLiveErrors();
 app.UseBrowserApp();

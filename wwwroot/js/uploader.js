@@ -4,7 +4,11 @@
 
 const chunkSize = 64 * 1024;
 // Bytes sent but not yet confirmed by the server's UploadProgress, before sending waits.
-const window = 16 * 1024 * 1024;
+const unconfirmedLimit = 16 * 1024 * 1024;
+// How long sending waits for a confirmation before it sends one more chunk anyway: flow control
+// must never wait forever on a message that may not come (the server sends its newest progress at
+// the end of each interval, so this only matters if that promise is ever broken).
+const confirmationPatienceMs = 1000;
 
 /** Lets the page handle input and paint between chunks, so Cancel and the pager stay responsive. */
 function yieldToPage() {
@@ -34,6 +38,7 @@ export function upload(hub, file, { id, editKey }, onProgress) {
   let tableId = id ?? null;
   let sent = 0;
   let confirmed = 0;
+  let lastConfirmationAt = 0;
   let cancelled = false;
   let wake = null;
 
@@ -45,6 +50,7 @@ export function upload(hub, file, { id, editKey }, onProgress) {
       return;
     }
     confirmed = Math.max(confirmed, bytesReceived);
+    lastConfirmationAt = performance.now();
     const seconds = (performance.now() - started) / 1000;
     onProgress({ id: tableId, confirmed, total: file.size, bytesPerSecond: seconds > 0 ? confirmed / seconds : 0, rows: rowCount });
     wake?.();
@@ -61,7 +67,9 @@ export function upload(hub, file, { id, editKey }, onProgress) {
   (async () => {
     try {
       for (let offset = 0; offset < file.size && !cancelled; offset += chunkSize) {
-        while (sent - confirmed > window && !cancelled) {
+        const waitingSince = performance.now();
+        const patient = () => performance.now() - Math.max(waitingSince, lastConfirmationAt) < confirmationPatienceMs;
+        while (sent - confirmed > unconfirmedLimit && !cancelled && patient()) {
           await new Promise((resolve) => {
             wake = resolve;
             setTimeout(resolve, 250);

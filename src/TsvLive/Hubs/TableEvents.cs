@@ -27,7 +27,10 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
 
     public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));
 
-    private async void Send(Task sending)
+    /// <summary>Lets the send run on; its failure is logged when it comes.</summary>
+    private void Send(Task sending) => _ = ObserveAsync(sending);
+
+    private async Task ObserveAsync(Task sending)
     {
         try
         {

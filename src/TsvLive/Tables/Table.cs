@@ -15,14 +15,14 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public TableVersion Current => Volatile.Read(ref _current);
 
     /// <summary>Publishes the data of <see cref="Current"/> once its upload has finished.</summary>
-    public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Content = () => content }).Next;
+    public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Source = content }).Next;
 
     /// <summary>
     /// Publishes a replacement as the next version. Versions only go up, whatever order replacements
     /// finish in. Returns the version it replaced too, whose memory the caller gives back.
     /// </summary>
     public (TableVersion Previous, TableVersion Next) Replace(TableContent content, string name, DateTimeOffset at) =>
-        Publish(v => new TableVersion(v.Version + 1, name, at, () => content));
+        Publish(v => new TableVersion(v.Version + 1, name, at, content));
 
     private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
     {

@@ -15,7 +15,7 @@ internal sealed class TableContent(
     Encoding textEncoding,
     IReadOnlyList<string> columns,
     long textLength,
-    bool complete)
+    bool complete) : ITableContentSource
 {
     /// <summary>The file exactly as uploaded.</summary>
     public ByteSegments Raw => raw;
@@ -37,6 +37,11 @@ internal sealed class TableContent(
 
     public bool Complete => complete;
     public long SizeBytes => raw.Length;
+
+    /// <summary>The memory this version's bytes take: the file, plus its UTF-8 copy when it was transcoded.</summary>
+    public long HeldBytes => ReferenceEquals(text, raw) ? raw.Length : raw.Length + text.Length;
+
+    public TableContent Snapshot() => this;
 
     /// <summary>
     /// The column names: the header's, with a name that is empty, or missing because a record is

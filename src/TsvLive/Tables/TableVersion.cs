@@ -1,5 +1,9 @@
 namespace TsvLive.Tables;
 
 /// <summary>One version of a table as it is published: immutable, swapped whole on replacement.</summary>
-/// <param name="Content">The data, or for a new table still arriving, where to get its latest snapshot.</param>
-internal sealed record TableVersion(int Version, string Name, DateTimeOffset UpdatedAt, Func<TableContent> Content);
+/// <param name="Source">The data: fixed once complete; for a new table still arriving, its latest snapshot.</param>
+internal sealed record TableVersion(int Version, string Name, DateTimeOffset UpdatedAt, ITableContentSource Source)
+{
+    /// <summary>The data as it is now: one immutable snapshot.</summary>
+    public TableContent Content() => Source.Snapshot();
+}

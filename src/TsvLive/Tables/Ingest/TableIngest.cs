@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using TsvLive.Errors;
 using TsvLive.Tables.Storage;
@@ -7,9 +8,11 @@ namespace TsvLive.Tables.Ingest;
 /// <summary>
 /// Takes one uploaded file chunk by chunk: keeps its bytes, transcodes them to UTF-8 where needed and
 /// indexes the records as they arrive, so the rows received so far can be read before the end.
-/// Nothing is visible to anyone until the caller publishes <see cref="Latest"/>.
+/// Nothing is visible to anyone until the caller publishes it (as an <see cref="ITableContentSource"/>).
+/// One thread appends; any thread may take <see cref="Latest"/>, built only from objects published
+/// with a memory barrier (<see cref="Source"/> by this class, the indexer's results by the indexer).
 /// </summary>
-internal sealed class TableIngest : IAsyncDisposable
+internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
 {
     private readonly ByteSegments _raw = new();
     private readonly long _maxBytes;
@@ -24,6 +27,10 @@ internal sealed class TableIngest : IAsyncDisposable
     private SourceEncoding? _encoding;
     private bool _sniffed;
     private TableContent? _cached;
+    private Source? _source;
+
+    /// <summary>What readers need of the upload's own state, published whole (never changed in place).</summary>
+    private sealed record Source(ByteSegments Text, TsvIndexer Indexer, Encoding Encoding);
 
     public TableIngest(long maxBytes, int? maxRecordBytes, int maxColumns = 10_000)
     {
@@ -33,6 +40,9 @@ internal sealed class TableIngest : IAsyncDisposable
     }
 
     public long BytesReceived => _raw.Length;
+
+    /// <summary>The memory the upload holds: the bytes received, plus their UTF-8 copy when transcoded.</summary>
+    public long HeldBytes => _text is null || ReferenceEquals(_text.Bytes, _raw) ? _raw.Length : _raw.Length + _text.Bytes.Length;
 
     public void Append(ReadOnlySpan<byte> chunk)
     {
@@ -49,6 +59,7 @@ internal sealed class TableIngest : IAsyncDisposable
         {
             AppendText(chunk);
         }
+        PublishSource();
         ThrowIfIndexingFailed();
         SniffOnce(final: false);
     }
@@ -66,6 +77,7 @@ internal sealed class TableIngest : IAsyncDisposable
             _transcoder.Transcode([], final: true, _text!.Append);
         }
         _utf8.Complete();
+        PublishSource();
         _text?.Complete();
         if (_indexing is not null)
         {
@@ -85,13 +97,14 @@ internal sealed class TableIngest : IAsyncDisposable
         return content;
     }
 
-    /// <summary>What has been received and indexed so far.</summary>
+    /// <summary>What has been received and indexed so far; safe to take from any thread.</summary>
     public TableContent Latest
     {
         get
         {
-            var indexed = _indexer?.Latest ?? IndexedText.Empty;
-            var encoding = TextEncoding;
+            var source = Volatile.Read(ref _source);
+            var indexed = source?.Indexer.Latest ?? IndexedText.Empty;
+            var encoding = source?.Encoding ?? Encoding.UTF8;
             var cached = Volatile.Read(ref _cached);
             if (cached is not null && ReferenceEquals(cached.Index, indexed.Index) && cached.RowCount == indexed.RowCount
                 && cached.TextEncoding == encoding && cached.Complete == indexed.Finished)
@@ -104,15 +117,26 @@ internal sealed class TableIngest : IAsyncDisposable
                 && cached.Columns.Count == indexed.FieldCount && ReferenceEquals(cached.TextEncoding, encoding)
                 ? cached.Columns
                 : TableContent.ColumnNames(indexed.HeaderFields, indexed.FieldCount, encoding);
-            var text = _text?.Bytes ?? _raw;
+            var text = source?.Text ?? _raw;
             var content = new TableContent(_raw, text, indexed, encoding, columns, text.Length, indexed.Finished);
             Volatile.Write(ref _cached, content);
             return content;
         }
     }
 
+    public TableContent Snapshot() => Latest;
+
     /// <summary>UTF-8, or Windows-1252 for a file that is not valid UTF-8 (transcoded text is always UTF-8).</summary>
     private Encoding TextEncoding => _transcoder is not null || _utf8.IsValid ? Encoding.UTF8 : SourceEncodings.Windows1252;
+
+    /// <summary>Publishes what readers need when it changed: once the encoding is known, and when UTF-8 turns out invalid.</summary>
+    private void PublishSource()
+    {
+        if (_text is not null && _indexer is not null && _source?.Encoding != TextEncoding)
+        {
+            Volatile.Write(ref _source, new Source(_text.Bytes, _indexer, TextEncoding));
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -192,7 +216,7 @@ internal sealed class TableIngest : IAsyncDisposable
     {
         if (_indexing is { IsFaulted: true } failed && failed.Exception?.InnerException is TsvLiveException e)
         {
-            throw e;
+            ExceptionDispatchInfo.Throw(e);
         }
     }
 }

@@ -26,49 +26,28 @@ internal sealed partial class UploadService(
         IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
     {
         using var place = gate.Enter(uploader);
-        var uploaderConnectionId = uploader.ConnectionId;
         var started = Stopwatch.GetTimestamp();
         var tableName = TableNames.Clean(name, options.Value.MaxNameLength);
         var editKey = TableSecrets.NewEditKey();
-        var ingest = NewIngest();
-        await using var _ = ingest.ConfigureAwait(false);
         Table? table = null;
-        long reserved = 0;
         try
         {
-            var progress = new Throttle(options.Value.NotificationInterval, clock);
-            await foreach (var chunk in Receive(chunks, cancellationToken).ConfigureAwait(false))
+            // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
+            var content = await ReceiveAsync(chunks, uploader, isNew: true, ingest =>
             {
-                budget.Reserve(chunk.Length);
-                reserved += chunk.Length;
-                ingest.Append(chunk.Span);
-                if (table is null && ingest.BytesReceived > 0)
-                {
-                    // The table exists from its first bytes, so the uploader learns the id at once.
-                    var now = clock.GetUtcNow();
-                    table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
-                        new TableVersion(1, tableName, now, () => ingest.Latest));
-                    store.Add(table);
-                }
-                if (table is not null && progress.IsDue())
-                {
-                    events.UploadProgress(table.Id, ingest.BytesReceived, ingest.Latest.RowCount, uploaderConnectionId);
-                }
-            }
-            var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                var now = clock.GetUtcNow();
+                table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now, new TableVersion(1, tableName, now, ingest));
+                store.Add(table);
+                return table.Id;
+            }, cancellationToken).ConfigureAwait(false);
             var version = table!.Finish(content, clock.GetUtcNow());
-            events.UploadProgress(table.Id, content.SizeBytes, content.RowCount, uploaderConnectionId);
+            events.UploadProgress(table.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return TableCreated.Of(TableInfo.Of(table, version, content), links, editKey);
         }
-        catch (Exception e)
+        catch when (table is not null)
         {
-            if (table is not null)
-            {
-                store.Remove(table);
-            }
-            budget.Release(reserved);
-            LogFailed(table?.Id, ingest.BytesReceived, Reason(e));
+            store.Remove(table);
             throw;
         }
     }
@@ -87,38 +66,56 @@ internal sealed partial class UploadService(
             throw new TableBusyException();
         }
         using var place = gate.Enter(uploader);
-        var uploaderConnectionId = uploader.ConnectionId;
+        var content = await ReceiveAsync(chunks, uploader, isNew: false, _ => table.Id, cancellationToken).ConfigureAwait(false);
+        var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
+        var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow());
+        budget.Release(previous.Content().HeldBytes);
+        var info = TableInfo.Of(table, version, content);
+        events.TableReplaced(info);
+        LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return info;
+    }
+
+    /// <summary>
+    /// The one receive loop of creating and replacing: takes the chunks into a new ingest, holding
+    /// their memory in the budget, and tells the uploader and the watchers how far it got. On failure
+    /// it gives the memory back and logs why; on success the memory stays with the returned content.
+    /// </summary>
+    /// <param name="isNew">Whether this creates a table (rather than replacing one).</param>
+    /// <param name="tableIdAtFirstBytes">Called once the first bytes are in; gives the id progress is reported for.</param>
+    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew,
+        Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
+    {
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
+        string? tableId = null;
         long reserved = 0;
+        // A new table reports its first chunk at once (its id must reach the uploader); a replacement
+        // waits one interval, so a small one costs its watchers one message, TableReplaced.
+        using var progress = new Throttle<(string Id, long Bytes, long Rows)>(options.Value.NotificationInterval, clock,
+            p => events.UploadProgress(p.Id, p.Bytes, p.Rows, uploader.ConnectionId), leading: isNew);
         try
         {
-            // No progress at the first chunk (unlike a new table, whose id must reach the uploader):
-            // a small replacement then costs its watchers one message, TableReplaced.
-            var progress = new Throttle(options.Value.NotificationInterval, clock).StartingNow();
             await foreach (var chunk in Receive(chunks, cancellationToken).ConfigureAwait(false))
             {
-                budget.Reserve(chunk.Length);
-                reserved += chunk.Length;
                 ingest.Append(chunk.Span);
-                if (progress.IsDue())
+                var held = ingest.HeldBytes;
+                budget.Reserve(held - reserved);
+                reserved = held;
+                if (ingest.BytesReceived > 0)
                 {
-                    events.UploadProgress(table.Id, ingest.BytesReceived, ingest.Latest.RowCount, uploaderConnectionId);
+                    tableId ??= tableIdAtFirstBytes(ingest);
+                    progress.Report((tableId, ingest.BytesReceived, ingest.Latest.RowCount));
                 }
             }
             var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
-            var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow());
-            budget.Release(previous.Content().SizeBytes);
-            var info = TableInfo.Of(table, version, content);
-            events.TableReplaced(info);
-            LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return info;
+            budget.Reserve(content.HeldBytes - reserved);
+            return content;
         }
         catch (Exception e)
         {
             budget.Release(reserved);
-            LogFailed(table.Id, ingest.BytesReceived, Reason(e));
+            LogFailed(tableId, ingest.BytesReceived, Reason(e));
             throw;
         }
     }

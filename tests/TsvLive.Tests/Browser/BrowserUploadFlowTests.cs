@@ -1,0 +1,48 @@
+using TsvLive.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
+
+namespace TsvLive.Tests.Browser;
+
+/// <summary>
+/// The page uploads files larger than its unconfirmed-bytes window at full speed, again and again,
+/// against a server whose progress comes seldom (one per 2 s): no upload may stall.
+/// </summary>
+[Collection(nameof(BrowserCollection))]
+public sealed class BrowserUploadFlowTests(BrowserUploadFlowTests.Factory app, ChromiumFixture chromium)
+    : IClassFixture<BrowserUploadFlowTests.Factory>, IClassFixture<ChromiumFixture>
+{
+    public sealed class Factory : TsvLiveFactory
+    {
+        public Factory() => With("TsvLive:NotificationInterval", "00:00:02");
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FilesLargerThanTheWindowUploadAtFullSpeedWithoutStalling()
+    {
+        chromium.RequireChromium();
+        var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
+        await File.WriteAllBytesAsync(path, Tsv.Numbered(800_000), Ct); // about 22 MB, more than the page's 16 MB window
+        await using var context = await chromium.Browser.NewContextAsync();
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(new Uri(app.ServerAddress, "/").ToString());
+                await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
+
+                await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
+
+                // Well under the server's 30 s stall timeout, so a stalled upload fails here rather than there.
+                await Expect(page.Locator("#table-rows")).ToHaveTextAsync("800,000 rows", new() { Timeout = 25_000 });
+                await page.CloseAsync();
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
