@@ -62,16 +62,25 @@ export function createHub({ onState, onReconnected }) {
   };
 }
 
-/** The message a person should read for a failed hub call. */
-export function errorMessage(error) {
+/**
+ * What a failed hub call means: { code, message }. The server starts each error it explains with a
+ * stable code ("table-not-found: There is no table…"); the page branches on the code and shows the
+ * rest. Errors the page raises itself carry their code (an upload cancelled here: "upload-cancelled");
+ * a connection that is down is "unreachable".
+ */
+export function describeError(error) {
+  if (typeof error?.code === "string") {
+    return { code: error.code, message: String(error.message ?? "") };
+  }
   const text = String(error?.message ?? error ?? "");
   const marker = "HubException: ";
   const at = text.indexOf(marker);
   if (at >= 0) {
-    return text.slice(at + marker.length);
+    const explained = /^([a-z]+(?:-[a-z]+)*): ([\s\S]*)$/.exec(text.slice(at + marker.length));
+    return explained ? { code: explained[1], message: explained[2] } : { code: "error", message: text.slice(at + marker.length) };
   }
   if (/connection|websocket|network|disconnected|not in the 'Connected' State/i.test(text)) {
-    return "The server cannot be reached right now. Check your connection; TsvLive keeps trying.";
+    return { code: "unreachable", message: "The server cannot be reached right now. Check your connection; TsvLive keeps trying." };
   }
-  return text || "Something went wrong. Try again.";
+  return { code: "error", message: text || "Something went wrong. Try again." };
 }

@@ -3,7 +3,7 @@
 import { editKeyFor, takeEditKeyFromAddress } from "./edit-keys.js";
 import { formatBytes, formatCount, plural } from "./format.js";
 import { enableExpandingCells, renderGrid } from "./grid.js";
-import { errorMessage } from "./hub.js";
+import { describeError } from "./hub.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
 
@@ -160,8 +160,8 @@ export function createTableView(hub, { onMissing }) {
 
   /** A table that is gone gets the "does not exist" page; anything else is said next to the table. */
   function showFailure(error) {
-    const message = errorMessage(error);
-    if (/no table with id/i.test(message)) {
+    const { code, message } = describeError(error);
+    if (code === "table-not-found") {
       onMissing();
     } else {
       showError(message);
@@ -228,8 +228,8 @@ export function createTableView(hub, { onMissing }) {
       })
       .catch((error) => {
         progress.remove();
-        const message = errorMessage(error);
-        $("replace-error").textContent = /cancel/i.test(message)
+        const { code, message } = describeError(error);
+        $("replace-error").textContent = code === "upload-cancelled"
           ? "Upload cancelled. The table was not changed."
           : `The file was not replaced: ${message}`;
         $("replace-error").hidden = false;

@@ -1,7 +1,7 @@
 // The upload page, /: pick or drop a file; it streams to the server with progress.
 
 import { rememberEditKey } from "./edit-keys.js";
-import { errorMessage } from "./hub.js";
+import { describeError } from "./hub.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
 
@@ -66,8 +66,8 @@ export function createUploadView(hub, { onUploaded }) {
       onUploaded(created);
     } catch (error) {
       progress.remove();
-      const message = errorMessage(error);
-      $("upload-error").textContent = /cancel/i.test(message) ? "Upload cancelled. Nothing was saved." : message;
+      const { code, message } = describeError(error);
+      $("upload-error").textContent = code === "upload-cancelled" ? "Upload cancelled. Nothing was saved." : message;
       $("upload-error").hidden = false;
     } finally {
       active = null;

@@ -91,7 +91,12 @@ export function upload(hub, file, { id, editKey }, onProgress) {
     }
   })();
 
-  const done = result.finally(() => connection.off("UploadProgress", onServerProgress));
+  const done = result
+    .catch((error) => {
+      // Whatever the server made of the broken stream, a cancel pressed here is a cancel.
+      throw cancelled ? Object.assign(new Error("Upload cancelled"), { code: "upload-cancelled" }) : error;
+    })
+    .finally(() => connection.off("UploadProgress", onServerProgress));
   return {
     done,
     cancel() {

@@ -10,18 +10,20 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     {
         var problem = exception switch
         {
-            TsvLiveException e => new ProblemDetails { Status = e.StatusCode, Title = e.Title, Detail = e.Message },
+            TsvLiveException e => new ProblemDetails { Status = e.StatusCode, Title = e.Title, Detail = e.Message, Extensions = { ["code"] = e.Code } },
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
             {
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Title = "File too large",
                 Detail = "The request is larger than the server accepts. Split the file into smaller files.",
+                Extensions = { ["code"] = "upload-too-large" },
             },
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,
                 Title = "Bad request",
                 Detail = "The request could not be read (it may have been cut off). Check it and send it again.",
+                Extensions = { ["code"] = "bad-request" },
             },
             _ => null,
         };

@@ -3,15 +3,18 @@ namespace TsvLive.Errors;
 /// <summary>
 /// A failure a client caused and can act on. Its <see cref="Exception.Message"/> is the detail shown
 /// to people (problem+json <c>detail</c>, or the <c>HubException</c> message), so it never carries
-/// secrets or cell values.
+/// secrets or cell values. Its <see cref="Code"/> is stable and machine-readable (problem+json
+/// <c>code</c>, the prefix of the <c>HubException</c> message), so clients never branch on the wording.
 /// </summary>
-internal abstract class TsvLiveException(string title, string detail) : Exception(detail)
+internal abstract class TsvLiveException(string code, string title, string detail) : Exception(detail)
 {
+    public string Code => code;
     public string Title => title;
     public abstract int StatusCode { get; }
 }
 
 internal sealed class TableNotFoundException(string id) : TsvLiveException(
+    "table-not-found",
     "Table not found",
     $"There is no table with id '{Shorten(id)}'. The link may be incomplete, or the table was removed when the server restarted.")
 {
@@ -21,6 +24,7 @@ internal sealed class TableNotFoundException(string id) : TsvLiveException(
 }
 
 internal sealed class EditKeyRejectedException(bool missing) : TsvLiveException(
+    "edit-key-rejected",
     "Edit key rejected",
     missing
         ? "Replacing a table needs its edit key (header X-Edit-Key, or the #key= part of the edit link). The view link alone cannot replace it."
@@ -29,36 +33,39 @@ internal sealed class EditKeyRejectedException(bool missing) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status403Forbidden;
 }
 
-internal sealed class InvalidUploadException(string title, string detail) : TsvLiveException(title, detail)
+internal sealed class InvalidUploadException(string title, string detail) : TsvLiveException("invalid-upload", title, detail)
 {
     public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
 internal sealed class UploadTooLargeException(long maxBytes) : TsvLiveException(
+    "upload-too-large",
     "File too large",
     $"The file is larger than the limit of {Sizes.Describe(maxBytes)}. Split it into smaller files, or ask the operator to raise TsvLive:MaxUploadBytes.")
 {
     public override int StatusCode => StatusCodes.Status413PayloadTooLarge;
 }
 
-internal sealed class InvalidPageRequestException(string detail) : TsvLiveException("Invalid page request", detail)
+internal sealed class InvalidPageRequestException(string detail) : TsvLiveException("invalid-page-request", "Invalid page request", detail)
 {
     public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
 internal sealed class TableBusyException() : TsvLiveException(
+    "table-busy",
     "Table still uploading",
     "This table is still being uploaded. Try again when the upload has finished.")
 {
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
-internal sealed class TooManyRequestsException(string detail) : TsvLiveException("Too many requests", detail)
+internal sealed class TooManyRequestsException(string detail) : TsvLiveException("too-many-requests", "Too many requests", detail)
 {
     public override int StatusCode => StatusCodes.Status429TooManyRequests;
 }
 
 internal sealed class ServerFullException(long limit) : TsvLiveException(
+    "server-full",
     "Server full",
     $"The server holds as much table data as it may ({Sizes.Describe(limit)}), so it cannot take this file now. " +
     "Try again later; the operator can raise TsvLive:MaxBytesInMemory.")
@@ -67,6 +74,7 @@ internal sealed class ServerFullException(long limit) : TsvLiveException(
 }
 
 internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
+    "upload-stalled",
     "Upload stalled",
     $"Nothing arrived for {idle.TotalSeconds:0} seconds, so the upload was stopped and nothing was kept. Check the connection and upload again.")
 {
@@ -74,8 +82,25 @@ internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
 }
 
 internal sealed class ServerStoppingException() : TsvLiveException(
+    "server-stopping",
     "Server restarting",
     "The server is shutting down, so this upload was stopped and nothing was kept. Upload again in a moment.")
 {
     public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+}
+
+internal sealed class UploadCancelledException() : TsvLiveException(
+    "upload-cancelled",
+    "Upload cancelled",
+    "The upload was cancelled by the sender before it finished, so nothing was kept.")
+{
+    public override int StatusCode => StatusCodes.Status400BadRequest;
+}
+
+internal sealed class CrossSiteRefusedException() : TsvLiveException(
+    "cross-site-refused",
+    "Cross-site connection refused",
+    "Live updates only connect from TsvLive's own pages. Open the table's link directly.")
+{
+    public override int StatusCode => StatusCodes.Status403Forbidden;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TsvLive.Errors;
 
 namespace TsvLive.Hubs;
 
@@ -16,18 +17,7 @@ internal static class HubOriginCheck
             && context.Request.Headers.Origin.FirstOrDefault() is { } origin
             && !IsAllowed(origin, context.Request, context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Cross-site connection refused",
-                    Detail = "Live updates only connect from TsvLive's own pages. Open the table's link directly.",
-                },
-            });
-            return;
+            throw new CrossSiteRefusedException();
         }
         await next(context);
     });

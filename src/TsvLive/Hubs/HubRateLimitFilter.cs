@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TsvLive.Errors;
 
 namespace TsvLive.Hubs;
 
 /// <summary>
 /// At most TsvLive:HubCallsPerSecond hub calls per connection on average (bursts of twice that):
-/// a client flooding GetPage is slowed with a clear HubException, and no other connection notices.
+/// a client flooding GetPage is slowed with a clear error, and no other connection notices.
 /// </summary>
 internal sealed class HubRateLimitFilter(IOptions<TsvLiveOptions> options) : IHubFilter, IDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class HubRateLimitFilter(IOptions<TsvLiveOptions> options) : IHu
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            throw new HubException($"Too many requests: at most {perSecond} a second. Slow down and try again in a moment.");
+            throw new TooManyRequestsException($"Too many requests: at most {perSecond} a second. Slow down and try again in a moment.");
         }
         return await next(invocationContext);
     }

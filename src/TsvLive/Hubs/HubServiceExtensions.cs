@@ -16,8 +16,9 @@ internal static class HubServiceExtensions
             // Chunks of an upload waiting for the server: a few, not the whole file.
             hub.StreamBufferCapacity = 4;
             hub.EnableDetailedErrors = environment.IsDevelopment();
-            hub.AddFilter<HubRateLimitFilter>();
+            // The first filter runs outermost: errors of the rate limit are translated too.
             hub.AddFilter<HubErrorFilter>();
+            hub.AddFilter<HubRateLimitFilter>();
         })
         // Binary chunks without base64, next to JSON; messages from strangers are untrusted data.
         .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =

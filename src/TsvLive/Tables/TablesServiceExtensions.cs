@@ -18,6 +18,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<PageReader>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<UploadGate>();
+        services.AddSingleton<UploadDrain>();
         services.AddSingleton<MemoryBudget>();
         return services;
     }

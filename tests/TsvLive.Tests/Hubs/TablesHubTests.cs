@@ -37,7 +37,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
 
         var e = await Assert.ThrowsAsync<HubException>(() => viewer.InvokeAsync<TableInfo>("Watch", "AAAAAAAAAAAAAAAAAAAAAA", Ct).WithTimeout());
 
-        Assert.Contains("no table with id 'AAAAAAAAAAAAAAAAAAAAAA'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("HubException: table-not-found: There is no table with id 'AAAAAAAAAAAAAAAAAAAAAA'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     }
 
     [Fact]
-    public async Task WatchersHearOfAReplacementMadeOverHttpWithinASecond()
+    public async Task WatchersHearOfAReplacementMadeOverHttp()
     {
         var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var viewer = await ConnectAsync();
@@ -88,7 +88,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         request.Headers.Add("X-Edit-Key", editKey);
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(request, Ct)).StatusCode);
 
-        var info = await replaced.WaitForAsync(t => t.Id == id, TimeSpan.FromSeconds(1));
+        var info = await replaced.WaitForAsync(t => t.Id == id);
         Assert.Equal(2, info.Version);
         Assert.Equal(7, info.RowCount);
     }
@@ -106,7 +106,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
             "Upload", Stream(Tsv.Chunks(Tsv.Numbered(9), 100)), new { name = "v2.tsv", id, editKey }, Ct).WithTimeout();
 
         Assert.Equal(2, info.Version);
-        var heard = await replaced.WaitForAsync(t => t.Id == id, TimeSpan.FromSeconds(1));
+        var heard = await replaced.WaitForAsync(t => t.Id == id);
         Assert.Equal(2, heard.Version);
         Assert.Equal(9, heard.RowCount);
         Assert.Equal("v2.tsv", heard.Name);
@@ -235,7 +235,8 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
 
         chunks.Writer.Complete(new OperationCanceledException("user pressed cancel"));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => upload.WithTimeout());
+        var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout());
+        Assert.Contains("HubException: upload-cancelled: The upload was cancelled by the sender", e.Message, StringComparison.Ordinal);
         await AssertGoneAsync(id);
     }
 
@@ -268,7 +269,8 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
 
         chunks.Writer.Complete(new OperationCanceledException("user pressed cancel"));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => upload.WithTimeout());
+        var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout());
+        Assert.Contains("HubException: upload-cancelled: ", e.Message, StringComparison.Ordinal);
         var info = await _http.GetFromJsonAsync<JsonElement>($"/api/tables/{id}", Ct);
         Assert.Equal(1, info.GetProperty("version").GetInt32());
         Assert.Equal(3, info.GetProperty("rowCount").GetInt64());

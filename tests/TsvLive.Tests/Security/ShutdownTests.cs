@@ -37,15 +37,16 @@ public class ShutdownTests
 
         var stopping = first.DisposeAsync().AsTask();
 
-        // The upload fails at its client (with "the server is shutting down" when that message beats
-        // the closing socket, else as a closed connection), and shutdown does not wait for it.
-        await Assert.ThrowsAnyAsync<Exception>(() => upload.WithTimeout());
+        // The upload ends at once, and its client hears why before the connection closes.
+        var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout());
+        Assert.Contains("HubException: server-stopping: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The server is shutting down", e.Message, StringComparison.Ordinal);
         await stopping.WithTimeout(TimeSpan.FromSeconds(10));
         await using var restarted = new TsvLiveFactory(port);
         Assert.Equal(first.ServerAddress, restarted.ServerAddress);
-        var e = await WatchOnceReconnectedAsync(viewer, created.Id);
-        Assert.Contains($"no table with id '{created.Id}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("removed when the server restarted", e.Message, StringComparison.Ordinal);
+        var missing = await WatchOnceReconnectedAsync(viewer, created.Id);
+        Assert.Contains($"no table with id '{created.Id}'", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("removed when the server restarted", missing.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Watches the table as soon as the viewer is connected again; the server must answer "not found".</summary>

@@ -18,7 +18,7 @@ internal sealed partial class UploadService(
     MemoryBudget budget,
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
+    UploadDrain drain,
     ILogger<UploadService> logger)
 {
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
@@ -86,6 +86,7 @@ internal sealed partial class UploadService(
     private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew,
         Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
     {
+        using var running = drain.Track();
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
         string? tableId = null;
@@ -121,7 +122,7 @@ internal sealed partial class UploadService(
     }
 
     private IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken) =>
-        chunks.WithTimeouts(options.Value.UploadIdleTimeout, lifetime.ApplicationStopping, cancellationToken);
+        chunks.WithTimeouts(options.Value.UploadIdleTimeout, drain.Stopping, cancellationToken);
 
     private TableIngest NewIngest() => new(options.Value.MaxUploadBytes, options.Value.MaxRecordBytes, options.Value.MaxColumns);
 
