@@ -55,13 +55,14 @@ public sealed class FaultTests(FaultTests.Factory factory) : IClassFixture<Fault
         var replaced = new Recorded<TableInfo>();
         watcher.On<TableInfo>("TableReplaced", replaced.Add);
         await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
-        await Task.Delay(500, Ct);
 
         var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{created.Id}") { Content = new ByteArrayContent(Tsv.Numbered(3)) };
         put.Headers.Add("X-Edit-Key", created.EditKey);
-        (await http.SendAsync(put, Ct).WithTimeout(TimeSpan.FromSeconds(2))).EnsureSuccessStatusCode();
+        (await http.SendAsync(put, Ct).WithTimeout()).EnsureSuccessStatusCode();
 
-        await replaced.WaitForAsync(t => t.Version == 2, TimeSpan.FromSeconds(1));
+        // The stuck client is dropped only after SignalR's 30 s client timeout: a notice held up
+        // behind it would not arrive within the test's 15 s. (The "within a second" figure is measured in the benchmarks.)
+        await replaced.WaitForAsync(t => t.Version == 2);
     }
 
     [Fact]

@@ -15,7 +15,11 @@ public sealed class HostileFileTests(TsvLiveFactory factory) : IClassFixture<Tsv
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void TheCorpusHasAtLeastFortyFiles() => Assert.True(HostileFiles.All.Count >= 40, $"{HostileFiles.All.Count} files");
+    public void EveryFileOfTheCorpusThatMakesATableHasItsOwnCheck()
+    {
+        Assert.All(HostileFiles.All.Where(f => f.MakesTable), f => Assert.True(f.IsChecked, $"'{f.Name}' makes a table but nothing of it is checked"));
+        Assert.True(HostileFiles.All.Count(f => f.IsChecked || !f.MakesTable) >= 40, "at least 40 files, each with a check");
+    }
 
     [Theory]
     [MemberData(nameof(HostileFiles.Names), MemberType = typeof(HostileFiles))]
@@ -54,6 +58,11 @@ public sealed class HostileFileTests(TsvLiveFactory factory) : IClassFixture<Tsv
         Assert.Equal(overHttp.Dialect, overHub.Dialect);
         await AssertConsistentAsync(http, overHttp);
         file.Check?.Invoke(overHttp);
+        if (file.Rows is not null)
+        {
+            var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{overHttp.Id}/rows?pageSize={file.Rows.Length}", Ct);
+            Assert.Equal(file.Rows, page!.Rows);
+        }
         Assert.Equal(bytes, await http.GetByteArrayAsync($"/api/tables/{overHttp.Id}/file", Ct));
     }
 

@@ -94,7 +94,12 @@ public class TablesApiTests(TablesApiTests.Factory factory) : IClassFixture<Tabl
 
         var info = await _http.GetFromJsonAsync<JsonElement>($"/api/tables/{created.Id}", Ct);
 
-        Assert.Equal("b>.tsv", info.GetProperty("name").GetString());
+        var name = info.GetProperty("name").GetString()!;
+        Assert.False(string.IsNullOrWhiteSpace(name));
+        Assert.DoesNotContain('/', name);
+        Assert.DoesNotContain('\\', name);
+        Assert.DoesNotContain("..", name, StringComparison.Ordinal);
+        Assert.EndsWith(".tsv", name, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,19 +187,20 @@ public class TablesApiTests(TablesApiTests.Factory factory) : IClassFixture<Tabl
     }
 
     [Theory]
-    [InlineData("page=0")]
-    [InlineData("page=-1")]
-    [InlineData("pageSize=0")]
-    [InlineData("pageSize=1001")]
-    [InlineData("page=abc")]
-    [InlineData("pageSize=99999999999999")]
-    public async Task BadPageRequestsAre400WithAProblem(string query)
+    [InlineData("page=0", "Page numbers start at 1; 0 is not a page.")]
+    [InlineData("page=-1", "Page numbers start at 1; -1 is not a page.")]
+    [InlineData("pageSize=0", "The page size must be between 1 and 1000; 0 is outside that range.")]
+    [InlineData("pageSize=1001", "The page size must be between 1 and 1000; 1001 is outside that range.")]
+    [InlineData("page=abc", "'page' must be a whole number; 'abc' is not.")]
+    [InlineData("pageSize=99999999999999", "'pageSize' must be a whole number; '99999999999999' is not.")]
+    public async Task BadPageRequestsAre400WithAProblemThatNamesTheRule(string query, string detail)
     {
         var created = await CreateAsync(Tsv.Numbered(10));
 
         var response = await _http.GetAsync($"/api/tables/{created.Id}/rows?{query}", Ct);
 
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, Ct);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, Ct, code: "invalid-page-request");
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
     [Fact]
