@@ -2,8 +2,9 @@ using TsvLive.LoadTool;
 
 /// <summary>
 /// Measures a TsvLive server from outside, as users meet it (loopback only).
-/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge] [--watchers 1000,10000] [--out results.md]
-/// Without --server it starts the Release build of src/TsvLive as its own process and also reports its memory.
+/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge] [--watchers 1000,10000] [--smoke] [--out results.md]
+/// Without --server it starts the Release build of src/TsvLive as its own process (with <see cref="ServerProcess.Settings"/>)
+/// and also reports its memory. --smoke runs every scenario at a tiny size, to check that each still runs.
 /// </summary>
 internal static class LoadToolProgram
 {
@@ -12,21 +13,21 @@ internal static class LoadToolProgram
         var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
             .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
         var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge"];
-        var watchers = options.TryGetValue("watchers", out var w) ? w.Split(',').Select(int.Parse).ToArray() : [1000, 10000];
+        var scale = options.ContainsKey("smoke") ? LoadScale.Smoke : LoadScale.Full;
+        if (options.TryGetValue("watchers", out var w))
+        {
+            scale = scale with { Watchers = w.Split(',').Select(int.Parse).ToArray() };
+        }
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 
         await using var server = options.TryGetValue("server", out var url)
             ? ServerProcess.Existing(new Uri(url))
             : await ServerProcess.StartAsync(cancel.Token);
         await using var output = options.TryGetValue("out", out var path) ? new StreamWriter(path) : null;
-        var scenarios = new Scenarios(server, (TextWriter?)output ?? Console.Out, cancel.Token);
+        var scenarios = new Scenarios(server, scale, (TextWriter?)output ?? Console.Out, cancel.Token);
 
         Console.WriteLine($"# TsvLive load test against {server.Address} ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
-        if (only.Contains("uploads")) { await scenarios.UploadsAsync(repeats: 3); }
-        if (only.Contains("memory")) { await scenarios.MemoryPerMegabyteAsync(); }
-        if (only.Contains("pages")) { await scenarios.PageLatencyAsync(); }
-        if (only.Contains("fanout")) { foreach (var n in watchers) { await scenarios.FanOutAsync(n); } }
-        if (only.Contains("huge")) { await scenarios.HugeFileAsync(); }
+        await scenarios.RunAsync(only);
         return 0;
     }
 }

@@ -9,15 +9,25 @@ using TsvLive.Tables;
 namespace TsvLive.LoadTool;
 
 /// <summary>The measurements of docs/benchmarks.md, each against a running server.</summary>
-internal sealed class Scenarios(ServerProcess server, TextWriter report, CancellationToken cancellationToken)
+internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWriter report, CancellationToken cancellationToken)
 {
     private const int ChunkSize = 64 * 1024;
     private readonly HttpClient _http = new() { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(10) };
 
+    /// <summary>The scenarios named (uploads, memory, pages, fanout, huge), in that order.</summary>
+    public async Task RunAsync(IReadOnlyCollection<string> only)
+    {
+        if (only.Contains("uploads")) { await UploadsAsync(repeats: 3); }
+        if (only.Contains("memory")) { await MemoryPerMegabyteAsync(); }
+        if (only.Contains("pages")) { await PageLatencyAsync(); }
+        if (only.Contains("fanout")) { foreach (var n in scale.Watchers) { await FanOutAsync(n); } }
+        if (only.Contains("huge")) { await HugeFileAsync(); }
+    }
+
     /// <summary>100 MB over the hub (JSON, MessagePack) and HTTP: time to complete, and to page 1 being readable.</summary>
     public async Task UploadsAsync(int repeats)
     {
-        var file = GeneratedTsv.Realistic(100_000_000);
+        var file = GeneratedTsv.Realistic(scale.UploadBytes);
         var chunks = file.Chunk(ChunkSize).ToArray();
         Line($"## Upload of a {file.Length / 1e6:0} MB TSV ({repeats} runs each, median)");
         Line("| path | complete (s) | page 1 readable after the first chunk was sent (ms) |");
@@ -53,7 +63,7 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
             Line("(memory: the server runs elsewhere, RSS not measured)");
             return;
         }
-        var file = GeneratedTsv.Realistic(100_000_000);
+        var file = GeneratedTsv.Realistic(scale.UploadBytes);
         await SettleAsync();
         var before = server.ResidentBytes.Value;
         var tables = 3;
@@ -71,17 +81,19 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
     /// <summary>GetPage latency on a 10-million-row table: one client, then 50 at once (2,000 random pages each time).</summary>
     public async Task PageLatencyAsync()
     {
-        var created = await CreateAsync(GeneratedTsv.Rows(10_000_000), "ten-million.tsv");
+        var created = await CreateAsync(GeneratedTsv.Rows(scale.PageTableRows), "ten-million.tsv");
         var pages = created.RowCount / 100;
-        Line($"## GetPage (100 rows) on a {created.RowCount:N0}-row table, 2,000 random pages");
+        var clientCount = scale.ConcurrentClients;
+        var readsPerClient = scale.PageReads / clientCount;
+        Line($"## GetPage (100 rows) on a {created.RowCount:N0}-row table, {scale.PageReads:N0} random pages");
         var random = new Random(42);
         var one = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < scale.PageReads / 10; i++)
         {
             await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken); // warm-up
         }
         var single = new Latencies();
-        for (var i = 0; i < 2000; i++)
+        for (var i = 0; i < scale.PageReads; i++)
         {
             var start = Stopwatch.GetTimestamp();
             await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken);
@@ -90,12 +102,12 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
         await one.DisposeAsync();
         Line($"- one client: {single}");
 
-        var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Hub.ConnectAsync(server.Address, false, cancellationToken)));
+        var clients = await Task.WhenAll(Enumerable.Range(0, clientCount).Select(_ => Hub.ConnectAsync(server.Address, false, cancellationToken)));
         var concurrent = new Latencies();
         await Task.WhenAll(clients.Select(async (client, c) =>
         {
             var own = new Random(c);
-            for (var i = 0; i < 40; i++)
+            for (var i = 0; i < readsPerClient; i++)
             {
                 var start = Stopwatch.GetTimestamp();
                 await client.InvokeAsync<TablePage>("GetPage", created.Id, own.NextInt64(1, pages + 1), 100, cancellationToken);
@@ -103,7 +115,7 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
             }
         }));
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
-        Line($"- 50 concurrent clients: {concurrent}");
+        Line($"- {clientCount} concurrent clients: {concurrent}");
         Line("");
     }
 
@@ -163,11 +175,11 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
     /// <summary>A 1 GB file: upload, first and last page, replace, all without error.</summary>
     public async Task HugeFileAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), "tsvlive-1gb.tsv");
-        await WriteLargeFileAsync(path, 1_000_000_000);
+        var path = Path.Combine(Path.GetTempPath(), $"tsvlive-huge-{Guid.NewGuid():N}.tsv");
+        await WriteLargeFileAsync(path, scale.HugeFileBytes);
         try
         {
-            Line("## A 1 GB file");
+            Line($"## A {scale.HugeFileBytes / 1e9:0.###} GB file");
             var watch = Stopwatch.StartNew();
             var created = await PostFileAsync(path);
             Line($"- upload over HTTP: {watch.Elapsed.TotalSeconds:0.0} s, {created.RowCount:N0} rows, RSS {server.ResidentBytes / 1e6:0} MB");
@@ -236,7 +248,7 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
 
     private static async Task WriteLargeFileAsync(string path, long bytes)
     {
-        var block = GeneratedTsv.Realistic(50_000_000);
+        var block = GeneratedTsv.Realistic((int)Math.Min(50_000_000, bytes));
         var header = Array.IndexOf(block, (byte)'\n') + 1;
         await using var file = File.Create(path);
         await file.WriteAsync(block);
@@ -255,7 +267,7 @@ internal sealed class Scenarios(ServerProcess server, TextWriter report, Cancell
     }
 
     /// <summary>Gives the server a moment to finish background work (GC, buffers) before RSS is read.</summary>
-    private Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+    private Task SettleAsync() => Task.Delay(scale.Settle, cancellationToken);
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 

@@ -17,6 +17,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>
+    /// What the tool changes of the server's production defaults, and only this: a load test sends
+    /// far more hub calls a second from one connection than a person would (the page-latency clients
+    /// ask page after page), and uploads a file larger than the 1 GiB default limit.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["TsvLive:HubCallsPerSecond"] = "100000",
+        ["TsvLive:MaxUploadBytes"] = (2L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Resident memory of the server process in bytes, when it runs on this machine.</summary>
     public long? ResidentBytes
     {
@@ -51,9 +62,12 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["Serilog__MinimumLevel__Default"] = "Warning",
-                ["TsvLive__MaxUploadBytes"] = (2L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
+        foreach (var (key, value) in Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("server: " + e.Data); } };

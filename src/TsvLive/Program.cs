@@ -11,7 +11,7 @@ builder.Services.AddTsvLiveErrors();
 builder.Services.AddTables();
 builder.Services.AddTableHub(builder.Environment);
 builder.Services.AddHealthChecks();
-builder.WebHost.UseTsvLiveConnectionLimits(builder.Configuration);
+builder.Services.AddTsvLiveConnectionLimits();
 
 var app = builder.Build();
 

@@ -15,14 +15,16 @@ namespace TsvLive.Tests.Fixtures;
 /// </summary>
 public class TsvLiveFactory : WebApplicationFactory<Program>
 {
+    /// <summary>Production limits the tests lift: every test class uploads and pages a lot from one address; the limit tests set their own.</summary>
+    private static readonly string[] s_liftedLimits = ["TsvLive:UploadsPerMinute", "TsvLive:MaxUploadsPerAddress", "TsvLive:HubCallsPerSecond"];
+
     private readonly Dictionary<string, string> _settings = new()
     {
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["TsvLive:NotificationInterval"] = "00:00:00.050",
-        // Every test class uploads many tables from one address; the limit tests set their own.
-        ["TsvLive:UploadsPerMinute"] = "100000",
-        ["TsvLive:MaxUploadsPerAddress"] = "1000",
-        ["TsvLive:HubCallsPerSecond"] = "100000",
+        [s_liftedLimits[0]] = "100000",
+        [s_liftedLimits[1]] = "1000",
+        [s_liftedLimits[2]] = "100000",
     };
 
     public TsvLiveFactory() => UseKestrel(0);
@@ -34,6 +36,16 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     public TsvLiveFactory With(string key, string value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Keeps the production defaults of the limits the tests otherwise lift; call before the server starts.</summary>
+    public TsvLiveFactory WithProductionLimits()
+    {
+        foreach (var key in s_liftedLimits)
+        {
+            _settings.Remove(key);
+        }
         return this;
     }
 

@@ -70,7 +70,7 @@ public class TsvIngestTests
     [Fact]
     public async Task ColumnNamesFollowTheDialectEvenWhenItChangesLateAndTheWidthStaysTheSame()
     {
-        await using var ingest = new TableIngest(1L << 30, 1 << 20);
+        await using var ingest = new TableIngest(new TsvLiveOptions { MaxUploadBytes = 1L << 30, MaxRecordBytes = 1 << 20 });
         ingest.Append(Tsv.Utf8("\"a\"\tb\n" + string.Concat(Enumerable.Repeat("1\t2\n", 100)))); // past encoding detection (256 bytes)
         var early = await WaitUntilAsync(() => ingest.Latest, c => c.RowCount > 0);
         Assert.Equal(["a", "b"], early.Columns);
@@ -231,7 +231,7 @@ public class TsvIngestTests
     [Fact]
     public async Task ARecordOverTheRecordSizeLimitIsRefusedWithoutReadingOn()
     {
-        await using var ingest = new TableIngest(1L << 30, maxRecordBytes: 4096);
+        await using var ingest = new TableIngest(new TsvLiveOptions { MaxUploadBytes = 1L << 30, MaxRecordBytes = 4096 });
         var chunks = Tsv.Chunks(Tsv.Utf8("a\tb\n\"" + new string('x', 32 << 20) + "\n"), 64 * 1024).ToList();
 
         // The upload itself stops (Append throws) while the rest of the file is still to come.
@@ -259,7 +259,7 @@ public class TsvIngestTests
     [Fact]
     public async Task RowsCanBeReadWhileTheFileIsStillArriving()
     {
-        await using var ingest = new TableIngest(1 << 20, 1 << 20);
+        await using var ingest = new TableIngest(new TsvLiveOptions { MaxUploadBytes = 1 << 20, MaxRecordBytes = 1 << 20 });
         var bytes = Tsv.Numbered(1000);
         ingest.Append(bytes.AsSpan(0, bytes.Length / 2));
 
@@ -310,7 +310,7 @@ public class TsvIngestTests
 
     internal static async Task<TableContent> IngestAsync(byte[] bytes, int chunkSize = 5, long maxBytes = 1L << 30)
     {
-        var ingest = new TableIngest(maxBytes, 1 << 20);
+        var ingest = new TableIngest(new TsvLiveOptions { MaxUploadBytes = maxBytes, MaxRecordBytes = 1 << 20 });
         await using (ingest)
         {
             foreach (var chunk in Tsv.Chunks(bytes, chunkSize))

@@ -32,11 +32,12 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     /// <summary>What readers need of the upload's own state, published whole (never changed in place).</summary>
     private sealed record Source(ByteSegments Text, TsvIndexer Indexer, Encoding Encoding);
 
-    public TableIngest(long maxBytes, int? maxRecordBytes, int maxColumns = 10_000)
+    /// <param name="limits">The upload size, record size and column limits (the rest of the options is not used).</param>
+    public TableIngest(TsvLiveOptions limits)
     {
-        _maxBytes = maxBytes;
-        _maxRecordBytes = maxRecordBytes;
-        _maxColumns = maxColumns;
+        _maxBytes = limits.MaxUploadBytes;
+        _maxRecordBytes = limits.MaxRecordBytes;
+        _maxColumns = limits.MaxColumns;
     }
 
     public long BytesReceived => _raw.Length;

@@ -124,7 +124,7 @@ internal sealed partial class UploadService(
     private IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken) =>
         chunks.WithTimeouts(options.Value.UploadIdleTimeout, drain.Stopping, cancellationToken);
 
-    private TableIngest NewIngest() => new(options.Value.MaxUploadBytes, options.Value.MaxRecordBytes, options.Value.MaxColumns);
+    private TableIngest NewIngest() => new(options.Value);
 
     private static string Reason(Exception e) => e switch
     {
