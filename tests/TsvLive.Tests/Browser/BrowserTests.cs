@@ -125,12 +125,14 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
     public async Task ALargeUploadShowsProgressAndCanBeCancelledLeavingNothing()
     {
         var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
-        await File.WriteAllBytesAsync(path, Tsv.Numbered(4_000_000), Ct); // about 113 MB
+        await File.WriteAllBytesAsync(path, Tsv.Numbered(1_500_000), Ct); // about 40 MB: 20 s at the throttled speed
         try
         {
             var before = app.Store.Count;
             var page = await OpenAsync("/");
             await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
+            // Slowed, so Cancel surely comes while the upload runs (at full speed it can finish first).
+            await ThrottleUploadsAsync(page, bytesPerSecond: 2_000_000);
 
             await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
 
@@ -366,6 +368,23 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
         {
             await context.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Slows what the page sends to about <paramref name="bytesPerSecond"/> (Chromium's network
+    /// throttling, which covers WebSockets), so that an upload is surely still running while the test acts.
+    /// </summary>
+    private static async Task ThrottleUploadsAsync(IPage page, int bytesPerSecond)
+    {
+        var devTools = await page.Context.NewCDPSessionAsync(page);
+        await devTools.SendAsync("Network.enable");
+        await devTools.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = bytesPerSecond,
+        });
     }
 
     private string Url(string path) => new Uri(app.ServerAddress, path).ToString();
