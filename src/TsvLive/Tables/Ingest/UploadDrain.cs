@@ -9,7 +9,7 @@ namespace TsvLive.Tables.Ingest;
 internal sealed class UploadDrain : IDisposable
 {
     private static readonly TimeSpan s_longestWait = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan s_replyGrace = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_replyGrace = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenRegistration _registration;
