@@ -20,6 +20,7 @@ app.UseSecurityHeaders();
 app.UseTsvLiveErrors();
 app.UseBrowserApp();
 app.UseHubOriginCheck();
+app.UseHubStoppingGate();
 
 app.MapTablesApi();
 app.MapTableHub();

@@ -11,6 +11,15 @@ export function rememberEditKey(id, key) {
   }
 }
 
+/** Drops a key the server refused, so that "Copy edit link" never hands it on. */
+export function forgetEditKey(id) {
+  try {
+    localStorage.removeItem(prefix + id);
+  } catch {
+    // nothing stored
+  }
+}
+
 export function editKeyFor(id) {
   try {
     return localStorage.getItem(prefix + id);

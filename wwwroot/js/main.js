@@ -52,10 +52,17 @@ function route() {
   }
 }
 
-function showMissing() {
+/** lost: the page showed this table before, so the server no longer has it (not a wrong link). */
+function showMissing({ lost = false } = {}) {
   tableView.close();
   uploadView.hide();
   document.title = "Table not found — TsvLive";
+  document.getElementById("missing-title").textContent = lost
+    ? "This table is no longer on the server"
+    : "This table does not exist (or the link is incomplete)";
+  document.getElementById("missing-reason").textContent = lost
+    ? "It was open here a moment ago, so the link is right: the server restarted or removed the table. Upload the file again to share it."
+    : "Check that you copied the whole link.";
   document.getElementById("missing-view").hidden = false;
 }
 

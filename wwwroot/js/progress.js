@@ -1,14 +1,17 @@
-// A progress bar with percent, bytes, speed and a Cancel button.
+// A progress bar with the file's name, percent, bytes, speed and a Cancel button.
 
 import { formatBytes, formatCount } from "./format.js";
 
-export function createProgress(slot, label, onCancel) {
+export function createProgress(slot, label, onCancel, fileName) {
   const box = document.createElement("div");
   box.className = "progress";
   const bar = document.createElement("progress");
   bar.max = 100;
   bar.value = 0;
   bar.setAttribute("aria-label", label);
+  const name = document.createElement("span");
+  name.className = "progress-name";
+  name.textContent = fileName;
   const text = document.createElement("span");
   text.className = "progress-text";
   text.setAttribute("aria-live", "polite");
@@ -16,8 +19,9 @@ export function createProgress(slot, label, onCancel) {
   cancel.type = "button";
   cancel.className = "button";
   cancel.textContent = "Cancel";
+  cancel.setAttribute("aria-label", `Cancel uploading ${fileName}`);
   cancel.addEventListener("click", onCancel);
-  box.append(bar, cancel, text);
+  box.append(name, bar, cancel, text);
   slot.replaceChildren(box);
 
   return {

@@ -1,32 +1,33 @@
 // The table page, /t/{id}: header, rows, pager, live replacement, viewers, sharing and replacing.
 
-import { editKeyFor, takeEditKeyFromAddress } from "./edit-keys.js";
+import { editKeyFor, forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
 import { formatBytes, formatCount, plural } from "./format.js";
 import { enableExpandingCells, renderGrid } from "./grid.js";
 import { describeError } from "./hub.js";
+import { createNotices } from "./notices.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
 
 const $ = (id) => document.getElementById(id);
-const pageSizeKey = "tsvlive.pageSize";
+// A link means the same rows for everyone: a page size missing from the address is this one.
+const defaultPageSize = 100;
 const pageSizes = [25, 50, 100, 500, 1000];
 
 export function createTableView(hub, { onMissing }) {
   const connection = hub.connection;
-  const state = { id: null, version: 0, complete: true, page: 1, pageSize: storedPageSize(), totalPages: 1, rowsOnPage: 0, editKey: null, request: 0 };
+  const state = { id: null, name: "", version: 0, complete: true, page: 1, pageSize: defaultPageSize, totalPages: 1, rowsOnPage: 0, editKey: null, request: 0 };
+  const notices = createNotices($("notice"));
   let refreshTimer = null;
   let activeUpload = null;
 
-  $("page-size").value = String(state.pageSize);
   enableExpandingCells($("grid"));
 
   connection.on("TableReplaced", (info) => {
     if (info.id !== state.id) {
       return;
     }
-    showNotice(`Replaced with version ${info.version}`);
     showInfo(info);
-    loadPage(state.page, { push: false });
+    loadPage(state.page, { push: false, replacedWith: info.version });
   });
   connection.on("UploadProgress", (id, bytesReceived, rowCount) => {
     if (id !== state.id || activeUpload) {
@@ -36,7 +37,12 @@ export function createTableView(hub, { onMissing }) {
       $("table-rows").textContent = `Uploading — ${plural(rowCount, "row", "rows")} so far`;
       scheduleRefresh();
     } else {
-      showNotice(`A new version is arriving (${formatBytes(bytesReceived)} so far)…`);
+      notices.show(`A new version is arriving (${formatBytes(bytesReceived)} so far)…`, { lasting: true, key: "arriving" });
+    }
+  });
+  connection.on("ReplacementAbandoned", (id) => {
+    if (id === state.id && !activeUpload) {
+      notices.clearIf("arriving");
     }
   });
   connection.on("ViewerCount", (id, count) => {
@@ -52,11 +58,6 @@ export function createTableView(hub, { onMissing }) {
   $("page-size").addEventListener("change", () => {
     const firstRow = (state.page - 1) * state.pageSize;
     state.pageSize = Number($("page-size").value);
-    try {
-      localStorage.setItem(pageSizeKey, String(state.pageSize));
-    } catch {
-      // no storage: the choice lasts for this page
-    }
     loadPage(Math.floor(firstRow / state.pageSize) + 1);
   });
   $("jump").addEventListener("submit", (event) => {
@@ -73,10 +74,14 @@ export function createTableView(hub, { onMissing }) {
     const inTable = event.target instanceof Element && event.target.closest(".table-scroll");
     if (event.key === "PageDown" || (event.key === "ArrowRight" && !inTable)) {
       event.preventDefault();
-      loadPage(state.page + 1);
+      if (state.page < state.totalPages) {
+        loadPage(state.page + 1);
+      }
     } else if (event.key === "PageUp" || (event.key === "ArrowLeft" && !inTable)) {
       event.preventDefault();
-      loadPage(state.page - 1);
+      if (state.page > 1) {
+        loadPage(state.page - 1);
+      }
     }
   });
   $("copy-view-link").addEventListener("click", () => copy(viewLink(), "View link copied"));
@@ -91,18 +96,17 @@ export function createTableView(hub, { onMissing }) {
 
   async function open(id) {
     state.id = id;
+    state.version = 0;
     state.editKey = takeEditKeyFromAddress(id);
-    state.page = pageFromAddress();
-    usePageSizeFromAddress();
-    $("notice").hidden = true;
+    readAddress();
+    notices.clear();
     $("table-error").hidden = true;
     $("share").hidden = false;
-    $("copy-edit-link").hidden = !state.editKey;
-    $("replace").hidden = !state.editKey;
+    showEditing();
     $("table-view").hidden = false;
     await hub.ready();
     if (await watch()) {
-      await loadPage(state.page, { push: false });
+      await Promise.all([loadPage(state.page, { push: false }), verifyEditKey()]);
     }
   }
 
@@ -112,30 +116,59 @@ export function createTableView(hub, { onMissing }) {
       return;
     }
     const before = state.version;
-    if (await watch()) {
-      if (state.version !== before && before !== 0) {
-        showNotice(`Replaced with version ${state.version}`);
-      }
-      await loadPage(state.page, { push: false });
+    if (await watch({ lostIfMissing: before !== 0 })) {
+      const replacedWith = state.version !== before && before !== 0 ? state.version : null;
+      await loadPage(state.page, { push: false, replacedWith });
     }
   }
 
-  async function watch() {
+  async function watch({ lostIfMissing = false } = {}) {
     try {
       showInfo(await connection.invoke("Watch", state.id));
       return true;
     } catch (error) {
-      showFailure(error);
+      showFailure(error, { lost: lostIfMissing });
       return false;
     }
   }
 
-  async function loadPage(page, { push = true } = {}) {
+  /** An edit link whose key the server refuses offers no replacing, and its key is not kept. */
+  async function verifyEditKey() {
+    if (!state.editKey) {
+      return;
+    }
+    try {
+      await connection.invoke("VerifyEditKey", state.id, state.editKey);
+    } catch (error) {
+      const { code, message } = describeError(error);
+      if (code === "edit-key-rejected") {
+        forgetEditKey(state.id);
+        state.editKey = null;
+        showEditing();
+        notices.show("This edit link's key does not match this table, so you can view it but not replace it. " +
+          "Ask the person who uploaded it for the edit link again.", { kind: "error" });
+      } else {
+        notices.show(message, { kind: "error" });
+      }
+    }
+  }
+
+  function showEditing() {
+    $("copy-edit-link").hidden = !state.editKey;
+    $("replace").hidden = !state.editKey;
+  }
+
+  /**
+   * Shows a page. push: a new history entry (a step the user took); replacedWith: the version a
+   * replacement just brought, said in the notice together with a move to another page.
+   */
+  async function loadPage(page, { push = true, replacedWith = null } = {}) {
     if (!state.id) {
       return;
     }
-    const wanted = Math.max(1, page);
     const request = ++state.request;
+    const wanted = Math.max(1, page);
+    const focusWasOnPager = document.activeElement?.closest?.(".pager-buttons, .jump") != null;
     try {
       let result = await connection.invoke("GetPage", state.id, wanted, state.pageSize);
       if (result.rows.length === 0 && result.page > result.totalPages) {
@@ -145,34 +178,66 @@ export function createTableView(hub, { onMissing }) {
       if (request !== state.request) {
         return; // a newer request has been made meanwhile
       }
+      const moved = result.page !== wanted;
       showPage(result);
-      const address = `${location.pathname}${query(result.page, state.pageSize)}`;
-      if (push && address !== location.pathname + location.search) {
-        history.pushState({ page: result.page }, "", address);
-      } else if (!push) {
-        history.replaceState({ page: result.page }, "", address);
+      if (replacedWith !== null) {
+        notices.show(moved
+          ? `Replaced with version ${replacedWith} — it has ${plural(result.totalPages, "page", "pages")}, so you are on the last one`
+          : `Replaced with version ${replacedWith}`);
+      } else if (moved) {
+        notices.show(`There is no page ${formatCount(wanted)} any more; this is the last page, ${formatCount(result.page)}.`);
       }
+      // A move the user did not ask for gets its own history entry, so Back returns to where they were.
+      writeAddress(result.page, push || moved);
       $("table-error").hidden = true;
+      if (focusWasOnPager) {
+        keepFocusOnPager();
+      }
     } catch (error) {
-      showFailure(error);
+      if (request === state.request) {
+        showFailure(error);
+      }
     }
   }
 
-  /** A table that is gone gets the "does not exist" page; anything else is said next to the table. */
-  function showFailure(error) {
+  function writeAddress(page, push) {
+    const address = `${location.pathname}${query(page, state.pageSize)}`;
+    const entry = { page, pageSize: state.pageSize };
+    if (push && address !== location.pathname + location.search) {
+      history.pushState(entry, "", address);
+    } else {
+      history.replaceState(entry, "", address);
+    }
+  }
+
+  /** A disabled button cannot keep focus: move it to the nearest pager button that still works. */
+  function keepFocusOnPager() {
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && !focused.disabled) {
+      return;
+    }
+    const order = ["next-page", "last-page", "previous-page", "first-page"];
+    const target = order.map($).find((button) => !button.disabled) ?? $("page-status");
+    target.focus();
+  }
+
+  /** A table that is gone gets the "does not exist" page; anything else is said next to the pager. */
+  function showFailure(error, { lost = false } = {}) {
     const { code, message } = describeError(error);
     if (code === "table-not-found") {
-      onMissing();
+      onMissing({ lost });
     } else {
-      showError(message);
+      showError(`${message} Still showing page ${formatCount(state.page)}.`);
     }
   }
 
   function showInfo(info) {
     state.version = info.version;
     state.complete = info.complete;
+    state.name = info.name;
     document.title = `${info.name} — TsvLive`;
     $("table-name").textContent = info.name;
+    $("grid").setAttribute("aria-label", info.name);
     $("table-version").textContent = `Version ${info.version}`;
     $("dialect-note").hidden = info.dialect !== "plain";
     $("table-rows").textContent = info.complete
@@ -195,15 +260,18 @@ export function createTableView(hub, { onMissing }) {
     $("first-page").disabled = $("previous-page").disabled = page.page <= 1;
     $("next-page").disabled = $("last-page").disabled = page.page >= page.totalPages;
     $("jump-page").max = String(page.totalPages);
+    $("jump-page").value = String(page.page);
+    $("page-size").value = String(state.pageSize);
   }
 
-  /** A link with ?pageSize= opens with that page size (a copied link shows the same rows). */
-  function usePageSizeFromAddress() {
-    const size = Number(new URLSearchParams(location.search).get("pageSize") ?? state.pageSize);
-    if (pageSizes.includes(size)) {
-      state.pageSize = size;
-      $("page-size").value = String(size);
-    }
+  /** The page and page size the address asks for: a link without a size means the default. */
+  function readAddress() {
+    const parameters = new URLSearchParams(location.search);
+    const page = Number.parseInt(parameters.get("page") ?? "1", 10);
+    const size = Number(parameters.get("pageSize") ?? defaultPageSize);
+    state.page = Number.isFinite(page) && page >= 1 ? page : 1;
+    state.pageSize = pageSizes.includes(size) ? size : defaultPageSize;
+    $("page-size").value = String(state.pageSize);
   }
 
   function scheduleRefresh() {
@@ -217,31 +285,39 @@ export function createTableView(hub, { onMissing }) {
     }, 300);
   }
 
+  /** One replacement at a time: the control is off while one runs (the server refuses a second too). */
   function replaceWith(file) {
-    $("replace-error").hidden = true;
-    const progress = createProgress($("replace-progress"), "Replace progress", () => activeUpload?.cancel());
+    if (activeUpload) {
+      return;
+    }
+    notices.clear();
+    setReplacing(true);
+    const progress = createProgress($("replace-progress"), "Replace progress", () => activeUpload?.cancel(), file.name);
     activeUpload = upload(hub, file, { id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }, (p) => progress.update(p));
     activeUpload.done
       .then((info) => {
         progress.remove();
-        showNotice(`Replaced with version ${info.version}`);
+        notices.show(`Replaced with version ${info.version}`);
       })
       .catch((error) => {
         progress.remove();
         const { code, message } = describeError(error);
-        $("replace-error").textContent = code === "upload-cancelled"
+        notices.show(code === "upload-cancelled"
           ? "Upload cancelled. The table was not changed."
-          : `The file was not replaced: ${message}`;
-        $("replace-error").hidden = false;
+          : `The file was not replaced: ${message}`, { kind: code === "upload-cancelled" ? "info" : "error" });
       })
       .finally(() => {
         activeUpload = null;
+        setReplacing(false);
       });
   }
 
-  function showNotice(text) {
-    $("notice").textContent = text;
-    $("notice").hidden = false;
+  function setReplacing(running) {
+    $("replace-input").disabled = running;
+    $("replace-label").setAttribute("aria-disabled", String(running));
+    $("replace-hint").textContent = running
+      ? "Replacing… Cancel this upload to pick another file."
+      : "Everyone viewing sees the new version at once.";
   }
 
   function showError(text) {
@@ -269,8 +345,8 @@ export function createTableView(hub, { onMissing }) {
     open,
     resume,
     pageChangedInAddress() {
-      usePageSizeFromAddress();
-      loadPage(pageFromAddress(), { push: false });
+      readAddress();
+      loadPage(state.page, { push: false });
     },
     close() {
       if (state.id) {
@@ -285,23 +361,9 @@ export function createTableView(hub, { onMissing }) {
   };
 }
 
-function storedPageSize() {
-  try {
-    const stored = Number(localStorage.getItem(pageSizeKey));
-    return pageSizes.includes(stored) ? stored : 100;
-  } catch {
-    return 100;
-  }
-}
-
 /** The address's query for a page: the page size only when it is not the default. */
 function query(page, pageSize) {
-  return pageSize === 100 ? `?page=${page}` : `?page=${page}&pageSize=${pageSize}`;
-}
-
-function pageFromAddress() {
-  const page = Number.parseInt(new URLSearchParams(location.search).get("page") ?? "1", 10);
-  return Number.isFinite(page) && page >= 1 ? page : 1;
+  return pageSize === defaultPageSize ? `?page=${page}` : `?page=${page}&pageSize=${pageSize}`;
 }
 
 function isTyping(target) {

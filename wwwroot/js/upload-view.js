@@ -52,15 +52,21 @@ export function createUploadView(hub, { onUploaded }) {
 
   async function start(file) {
     if (active) {
+      $("upload-error").textContent = `${file.name} was not uploaded: ${active.name} is still uploading. ` +
+        "Wait for it to finish, or cancel it, then pick the other file.";
+      $("upload-error").hidden = false;
       return;
     }
     $("upload-error").hidden = true;
-    const progress = createProgress($("upload-progress"), "Upload progress", () => active?.cancel());
+    setUploading(true);
+    const progress = createProgress($("upload-progress"), "Upload progress", () => active?.cancel(), file.name);
     progress.message(`Connecting to upload ${file.name}…`);
+    active = { name: file.name, cancel() {} };
     try {
       await hub.ready();
-      active = upload(hub, file, {}, (p) => progress.update(p));
-      const created = await active.done;
+      const running = upload(hub, file, {}, (p) => progress.update(p));
+      active = { name: file.name, cancel: running.cancel };
+      const created = await running.done;
       rememberEditKey(created.id, created.editKey);
       progress.remove();
       onUploaded(created);
@@ -71,7 +77,14 @@ export function createUploadView(hub, { onUploaded }) {
       $("upload-error").hidden = false;
     } finally {
       active = null;
+      setUploading(false);
     }
+  }
+
+  /** While a file uploads, the picker is off: a second file waits until the first is done or cancelled. */
+  function setUploading(uploading) {
+    $("file-input").disabled = uploading;
+    $("file-label").setAttribute("aria-disabled", String(uploading));
   }
 
   return {

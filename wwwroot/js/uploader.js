@@ -40,6 +40,7 @@ export function upload(hub, file, { id, editKey }, onProgress) {
   let confirmed = 0;
   let lastConfirmationAt = 0;
   let cancelled = false;
+  let finishing = false;
   let wake = null;
 
   const onServerProgress = (progressId, bytesReceived, rowCount) => {
@@ -85,25 +86,44 @@ export function upload(hub, file, { id, editKey }, onProgress) {
       }
       if (!cancelled) {
         subject.complete();
+        finishing = true; // every byte is handed to the socket, the end of the stream too
       }
     } catch (error) {
       subject.error(error);
     }
   })();
 
-  const done = result
+  // Cancel answers at once. Before the end of the stream is handed over, ending the stream with an
+  // error tells the server to keep nothing, whenever it gets there (on a slow link, after the bytes
+  // already in the socket). After it, only closing the connection stops the server from finishing,
+  // and the server's own answer then says which came first; the connection opens again by itself.
+  let cancelledHere = () => {};
+  const cancelledLocally = new Promise((_, reject) => {
+    cancelledHere = () => reject(cancelledError());
+  });
+  result.catch(() => {}); // after a cancel the server's own answer may come later
+  const done = Promise.race([result, cancelledLocally])
     .catch((error) => {
-      // Whatever the server made of the broken stream, a cancel pressed here is a cancel.
-      throw cancelled ? Object.assign(new Error("Upload cancelled"), { code: "upload-cancelled" }) : error;
+      throw cancelled ? cancelledError() : error;
     })
     .finally(() => connection.off("UploadProgress", onServerProgress));
   return {
     done,
     cancel() {
-      if (!cancelled) {
-        cancelled = true;
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (finishing) {
+        connection.stop();
+      } else {
         subject.error(new Error("Upload cancelled"));
+        cancelledHere();
       }
     },
   };
+}
+
+function cancelledError() {
+  return Object.assign(new Error("Upload cancelled"), { code: "upload-cancelled" });
 }

@@ -59,6 +59,14 @@ internal sealed class TableBusyException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
+internal sealed class ReplacementRunningException() : TsvLiveException(
+    "replacement-running",
+    "Replacement already running",
+    "Another replacement of this table is still uploading. Wait for it to finish, or cancel it, before replacing the file again.")
+{
+    public override int StatusCode => StatusCodes.Status409Conflict;
+}
+
 internal sealed class TooManyRequestsException(string detail) : TsvLiveException("too-many-requests", "Too many requests", detail)
 {
     public override int StatusCode => StatusCodes.Status429TooManyRequests;
@@ -81,10 +89,13 @@ internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status408RequestTimeout;
 }
 
-internal sealed class ServerStoppingException() : TsvLiveException(
+/// <param name="upload">Whether an upload was stopped (else a new connection was refused).</param>
+internal sealed class ServerStoppingException(bool upload = true) : TsvLiveException(
     "server-stopping",
     "Server restarting",
-    "The server is shutting down, so this upload was stopped and nothing was kept. Upload again in a moment.")
+    upload
+        ? "The server is shutting down, so this upload was stopped and nothing was kept. Upload again in a moment."
+        : "The server is shutting down. The page connects again by itself in a moment.")
 {
     public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
 }

@@ -25,6 +25,7 @@ internal static class HubServiceExtensions
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
+        services.AddSingleton<HubConnections>();
         services.AddSingleton<TableEvents>();
         services.AddHostedService<ViewerCountBroadcaster>();
         return services;

@@ -9,5 +9,8 @@ public interface ITableClient
 
     Task UploadProgress(string id, long bytesReceived, long rowCount);
 
+    /// <summary>A replacement whose progress watchers may have seen ended without a new version (cancelled, refused, dropped).</summary>
+    Task ReplacementAbandoned(string id);
+
     Task ViewerCount(string id, int count);
 }

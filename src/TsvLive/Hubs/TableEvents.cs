@@ -25,6 +25,8 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
         Send(hub.Clients.Client(uploaderConnectionId).UploadProgress(tableId, bytesReceived, rowCount));
     }
 
+    public void ReplacementAbandoned(string tableId) => Send(hub.Clients.Group(Group(tableId)).ReplacementAbandoned(tableId));
+
     public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));
 
     /// <summary>Lets the send run on; its failure is logged when it comes.</summary>

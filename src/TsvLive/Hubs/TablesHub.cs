@@ -12,6 +12,7 @@ internal sealed class TablesHub(
     PageReader pages,
     UploadService uploads,
     ViewerRegistry viewers,
+    HubConnections connections,
     IOptions<TsvLiveOptions> options) : Hub<ITableClient>
 {
     public const string Path = "/hubs/tables";
@@ -34,6 +35,9 @@ internal sealed class TablesHub(
 
     public TablePage GetPage(string id, long page, int pageSize) => pages.Read(id, page, pageSize);
 
+    /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
+    public void VerifyEditKey(string id, string editKey) => store.Get(id).RequireEditKey(editKey);
+
     /// <summary>Creates a table (no id) or replaces one (id and edit key) from a stream of chunks of up to 64 KiB.</summary>
     public async Task<TableInfo> Upload(IAsyncEnumerable<byte[]> chunks, UploadRequest? request)
     {
@@ -50,8 +54,15 @@ internal sealed class TablesHub(
         return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
     }
 
+    public override Task OnConnectedAsync()
+    {
+        connections.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Closed(Context.ConnectionId);
         viewers.Disconnected(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }

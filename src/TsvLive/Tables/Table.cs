@@ -1,3 +1,5 @@
+using TsvLive.Errors;
+
 namespace TsvLive.Tables;
 
 /// <summary>
@@ -6,13 +8,41 @@ namespace TsvLive.Tables;
 /// </summary>
 internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset createdAt, TableVersion first)
 {
-    private readonly Lock _replacing = new();
+    private readonly Lock _publishing = new();
     private TableVersion _current = first;
+    private int _replacing;
 
     public string Id => id;
     public byte[] EditKeyHash => editKeyHash;
     public DateTimeOffset CreatedAt => createdAt;
     public TableVersion Current => Volatile.Read(ref _current);
+
+    /// <summary>Refuses a missing or wrong edit key; the key is compared in constant time with the stored hash.</summary>
+    public void RequireEditKey(string? editKey)
+    {
+        if (string.IsNullOrEmpty(editKey) || !TableSecrets.EditKeyMatches(editKey, editKeyHash))
+        {
+            throw new EditKeyRejectedException(missing: string.IsNullOrEmpty(editKey));
+        }
+    }
+
+    /// <summary>
+    /// Takes the table's one place for a running replacement, given back when the result is disposed:
+    /// a second replacement while one runs is refused, so the table never ends as a file its owner abandoned.
+    /// </summary>
+    public IDisposable BeginReplacement()
+    {
+        if (Interlocked.CompareExchange(ref _replacing, 1, 0) != 0)
+        {
+            throw new ReplacementRunningException();
+        }
+        return new ReplacementPlace(this);
+    }
+
+    private sealed class ReplacementPlace(Table table) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref table._replacing, 0);
+    }
 
     /// <summary>Publishes the data of <see cref="Current"/> once its upload has finished.</summary>
     public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Source = content }).Next;
@@ -26,7 +56,7 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
 
     private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
     {
-        lock (_replacing)
+        lock (_publishing)
         {
             var previous = _current;
             var version = next(previous);

@@ -8,14 +8,8 @@ namespace TsvLive.Tests.Browser;
 /// <summary>The browser app in Debian's Chromium against the app on Kestrel.</summary>
 [Collection(nameof(BrowserCollection))]
 public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chromium)
-    : IClassFixture<TsvLiveFactory>, IClassFixture<ChromiumFixture>, IAsyncDisposable
+    : BrowserTestBase(app, chromium), IClassFixture<TsvLiveFactory>, IClassFixture<ChromiumFixture>
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private readonly List<IBrowserContext> _contexts = [];
-
-    static BrowserTests() => SetDefaultExpectTimeout(10_000);
-
     [Fact]
     public async Task UploadingThroughTheFileInputOpensTheTableAtItsOwnAddress()
     {
@@ -125,14 +119,13 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
     public async Task ALargeUploadShowsProgressAndCanBeCancelledLeavingNothing()
     {
         var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
-        await File.WriteAllBytesAsync(path, Tsv.Numbered(1_500_000), Ct); // about 40 MB: 20 s at the throttled speed
+        await File.WriteAllBytesAsync(path, Tsv.Numbered(1_500_000), Ct); // about 40 MB: 10 s at the throttled speed
         try
         {
-            var before = app.Store.Count;
-            var page = await OpenAsync("/");
-            await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
+            var before = App.Store.Count;
             // Slowed, so Cancel surely comes while the upload runs (at full speed it can finish first).
-            await ThrottleUploadsAsync(page, bytesPerSecond: 2_000_000);
+            var page = await OpenThrottledAsync("/", bytesPerSecond: 4_000_000);
+            await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
 
             await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
 
@@ -144,8 +137,10 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
             await Expect(page.Locator("#upload-error")).ToHaveTextAsync("Upload cancelled. Nothing was saved.");
             await Screenshots.SaveAsync(page, "upload-cancelled");
             await Expect(page).ToHaveURLAsync(new Regex("/$"));
-            using var expired = new CancellationTokenSource(Timeouts.Default);
-            while (app.Store.Count != before)
+            // The server hears of the cancel once the bytes already in the socket have gone out at the
+            // throttled speed; how long that takes is not the point, that nothing stays is.
+            using var expired = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (App.Store.Count != before)
             {
                 await Task.Delay(20, expired.Token);
             }
@@ -192,21 +187,6 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
 
         await Expect(page.GetByText("Replace file")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/t/{id}\\?page=1$"));
-    }
-
-    [Fact]
-    public async Task AWrongEditLinkSaysSoNextToTheReplaceControlAndChangesNothing()
-    {
-        var (id, _) = await CreateAsync(Tsv.Numbered(3));
-        var page = await OpenAsync($"/t/{id}#key=this-is-not-the-right-key");
-        await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
-
-        await page.GetByLabel("Replace file").SetInputFilesAsync(new FilePayload { Name = "x.tsv", MimeType = "text/plain", Buffer = Tsv.Numbered(9) });
-
-        await Expect(page.Locator("#replace-error")).ToHaveTextAsync(
-            "The file was not replaced: The edit key does not match this table. Use the edit link you got when the table was created; the table was not changed.");
-        await Expect(page.Locator("#table-version")).ToHaveTextAsync("Version 1");
-        await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
     }
 
     [Fact]
@@ -299,7 +279,7 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
         await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
         Assert.True(await page.EvaluateAsync<int>("() => window.__sockets.length") >= 2, "the page opened a new connection");
 
-        using var http = app.CreateHttpClient();
+        using var http = App.CreateHttpClient();
         var replace = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{id}") { Content = new ByteArrayContent(Tsv.Numbered(4, prefix: "after")) };
         replace.Headers.Add("X-Edit-Key", editKey);
         (await http.SendAsync(replace, Ct)).EnsureSuccessStatusCode();
@@ -361,56 +341,4 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
           return (Math.max(text, behind) + 0.05) / (Math.min(text, behind) + 0.05);
         }
         """;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.DisposeAsync();
-        }
-    }
-
-    /// <summary>
-    /// Slows what the page sends to about <paramref name="bytesPerSecond"/> (Chromium's network
-    /// throttling, which covers WebSockets), so that an upload is surely still running while the test acts.
-    /// </summary>
-    private static async Task ThrottleUploadsAsync(IPage page, int bytesPerSecond)
-    {
-        var devTools = await page.Context.NewCDPSessionAsync(page);
-        await devTools.SendAsync("Network.enable");
-        await devTools.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
-        {
-            ["offline"] = false,
-            ["latency"] = 0,
-            ["downloadThroughput"] = -1,
-            ["uploadThroughput"] = bytesPerSecond,
-        });
-    }
-
-    private string Url(string path) => new Uri(app.ServerAddress, path).ToString();
-
-    private Regex TablePath() => new($"^{Regex.Escape(app.ServerAddress.ToString().TrimEnd('/'))}/t/[A-Za-z0-9_-]{{22}}(\\?page=1)?$");
-
-    private async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
-    {
-        chromium.RequireChromium();
-        var context = await chromium.Browser.NewContextAsync(options);
-        _contexts.Add(context);
-        return context;
-    }
-
-    private async Task<IPage> NewPageAsync() => await (await NewContextAsync(new())).NewPageAsync();
-
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await NewPageAsync();
-        await page.GotoAsync(Url(path));
-        return page;
-    }
-
-    private async Task<(string Id, string EditKey)> CreateAsync(byte[] bytes)
-    {
-        var created = await app.CreateTableAsync(bytes, Ct, "browser.tsv");
-        return (created.Id, created.EditKey);
-    }
 }

@@ -9,28 +9,25 @@ namespace TsvLive.Tests.Browser;
 /// </summary>
 [Collection(nameof(BrowserCollection))]
 public sealed class BrowserUploadFlowTests(BrowserUploadFlowTests.Factory app, ChromiumFixture chromium)
-    : IClassFixture<BrowserUploadFlowTests.Factory>, IClassFixture<ChromiumFixture>
+    : BrowserTestBase(app, chromium), IClassFixture<BrowserUploadFlowTests.Factory>, IClassFixture<ChromiumFixture>
 {
     public sealed class Factory : TsvLiveFactory
     {
         public Factory() => With("TsvLive:NotificationInterval", "00:00:02");
     }
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task FilesLargerThanTheWindowUploadAtFullSpeedWithoutStalling()
     {
-        chromium.RequireChromium();
         var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
         await File.WriteAllBytesAsync(path, Tsv.Numbered(800_000), Ct); // about 22 MB, more than the page's 16 MB window
-        await using var context = await chromium.Browser.NewContextAsync();
+        var context = await NewContextAsync(new());
         try
         {
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 var page = await context.NewPageAsync();
-                await page.GotoAsync(new Uri(app.ServerAddress, "/").ToString());
+                await page.GotoAsync(Url("/"));
                 await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
 
                 await page.GetByLabel("Choose a file").SetInputFilesAsync(path);

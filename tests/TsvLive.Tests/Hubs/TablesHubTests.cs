@@ -276,6 +276,59 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         Assert.Equal(3, info.GetProperty("rowCount").GetInt64());
     }
 
+    [Fact]
+    public async Task WatchersHearWhenAReplacementEndsWithoutANewVersion()
+    {
+        var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
+        var viewer = await ConnectAsync();
+        var abandoned = Record<string>(viewer, "ReplacementAbandoned");
+        await viewer.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
+        var editor = await ConnectAsync();
+        var chunks = Channel.CreateUnbounded<byte[]>();
+        await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
+        var upload = editor.InvokeAsync<TableInfo>("Upload", chunks.Reader, new UploadRequest("v2.tsv", id, editKey), Ct);
+
+        chunks.Writer.Complete(new OperationCanceledException("the owner pressed Cancel"));
+
+        await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout());
+        Assert.Equal(id, await abandoned.WaitForAsync(a => a == id));
+    }
+
+    [Fact]
+    public async Task ASecondReplacementWhileOneRunsIsRefusedAndTheFirstStillLands()
+    {
+        var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
+        var first = await ConnectAsync();
+        var progress = Record<(string Id, long Bytes, long Rows)>(first, "UploadProgress");
+        var chunks = Channel.CreateUnbounded<byte[]>();
+        await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
+        var running = first.InvokeAsync<TableInfo>("Upload", chunks.Reader, new UploadRequest("first.tsv", id, editKey), Ct);
+        await progress.WaitForAsync(p => p.Id == id);
+        var second = await ConnectAsync();
+
+        var e = await Assert.ThrowsAsync<HubException>(() =>
+            second.InvokeAsync<TableInfo>("Upload", Stream(Tsv.Chunks(Tsv.Numbered(2), 100)), new UploadRequest("second.tsv", id, editKey), Ct).WithTimeout());
+        Assert.Contains("HubException: replacement-running: ", e.Message, StringComparison.Ordinal);
+
+        chunks.Writer.Complete();
+        var info = await running.WithTimeout();
+        Assert.Equal(2, info.Version);
+        Assert.Equal("first.tsv", info.Name);
+        Assert.Equal(1000, info.RowCount);
+    }
+
+    [Fact]
+    public async Task AnEditKeyCanBeCheckedBeforeUploading()
+    {
+        var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
+        var owner = await ConnectAsync();
+
+        await owner.InvokeAsync("VerifyEditKey", id, editKey, Ct).WithTimeout();
+        var e = await Assert.ThrowsAsync<HubException>(() => owner.InvokeAsync("VerifyEditKey", id, editKey + "x", Ct).WithTimeout());
+
+        Assert.Contains("HubException: edit-key-rejected: The edit key does not match this table.", e.Message, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var connection in _connections)

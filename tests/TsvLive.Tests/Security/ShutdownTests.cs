@@ -4,6 +4,8 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TsvLive.Hubs;
 using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
@@ -47,6 +49,56 @@ public class ShutdownTests
         var missing = await WatchOnceReconnectedAsync(viewer, created.Id);
         Assert.Contains($"no table with id '{created.Id}'", missing.Message, StringComparison.Ordinal);
         Assert.Contains("removed when the server restarted", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ViewersAreDisconnectedAtOnceWhenTheServerStopsSoTheirPagesSayReconnecting()
+    {
+        var server = new TsvLiveFactory();
+        var created = await server.CreateTableAsync(Tsv.Numbered(5), Ct);
+        var viewer = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.ServerAddress, "/hubs/tables"), HttpTransportType.WebSockets)
+            .WithAutomaticReconnect(new EveryFewMilliseconds())
+            .Build();
+        await using var _ = viewer;
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        viewer.Reconnecting += _ => { dropped.TrySetResult(); return Task.CompletedTask; };
+        viewer.Closed += _ => { dropped.TrySetResult(); return Task.CompletedTask; };
+        await viewer.StartAsync(Ct).WithTimeout();
+        await viewer.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+
+        var stopping = server.DisposeAsync().AsTask();
+
+        // Well under the 30 s a server may spend draining its connections.
+        await dropped.Task.WithTimeout(TimeSpan.FromSeconds(5));
+        await stopping.WithTimeout();
+    }
+
+    [Fact]
+    public async Task AStoppingServerRefusesNewHubConnectionsSoPagesWaitForTheNextOne()
+    {
+        await using var server = new TsvLiveFactory();
+        using var http = server.CreateHttpClient();
+        var lifetime = server.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var hold = new ManualResetEventSlim();
+        // Holds the server in its stopping phase (as a long drain would) until the test has looked.
+        lifetime.ApplicationStopping.Register(() => hold.Wait(Timeouts.Default));
+        var stopping = Task.Run(lifetime.StopApplication, Ct);
+        using (var expired = new CancellationTokenSource(Timeouts.Default))
+        {
+            while (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await Task.Delay(10, expired.Token);
+            }
+        }
+
+        var response = await http.PostAsync("/hubs/tables/negotiate?negotiateVersion=1", null, Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, Ct, code: "server-stopping");
+        Assert.Contains("connects again by itself", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(response.Headers.ConnectionClose, "the kept-alive connection is closed, so the page reconnects elsewhere");
+        hold.Set();
+        await stopping.WithTimeout();
     }
 
     /// <summary>Watches the table as soon as the viewer is connected again; the server must answer "not found".</summary>

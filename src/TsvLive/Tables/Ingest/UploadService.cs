@@ -57,16 +57,24 @@ internal sealed partial class UploadService(
     {
         var started = Stopwatch.GetTimestamp();
         var table = store.Get(id);
-        if (string.IsNullOrEmpty(editKey) || !TableSecrets.EditKeyMatches(editKey, table.EditKeyHash))
-        {
-            throw new EditKeyRejectedException(missing: string.IsNullOrEmpty(editKey));
-        }
+        table.RequireEditKey(editKey);
         if (!table.Current.Content().Complete)
         {
             throw new TableBusyException();
         }
+        using var replacing = table.BeginReplacement();
         using var place = gate.Enter(uploader);
-        var content = await ReceiveAsync(chunks, uploader, isNew: false, _ => table.Id, cancellationToken).ConfigureAwait(false);
+        TableContent content;
+        try
+        {
+            content = await ReceiveAsync(chunks, uploader, isNew: false, _ => table.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Watchers may have seen "a new version is arriving": tell them it will not.
+            events.ReplacementAbandoned(table.Id);
+            throw;
+        }
         var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
         var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow());
         budget.Release(previous.Content().HeldBytes);

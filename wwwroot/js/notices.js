@@ -1,0 +1,48 @@
+// One notice at a time: a new one replaces the last, each can be dismissed, and news fades on its
+// own after a while (an error stays until it is dismissed or replaced).
+
+const fadeAfterMs = 10_000;
+
+/**
+ * Shows notices in `element`. show(text, { kind, lasting, key })
+ * kind: "info" (fades) or "error" (stays); lasting: an info notice that stays (something under way).
+ */
+export function createNotices(element) {
+  const text = document.createElement("span");
+  text.className = "notice-text";
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.className = "dismiss";
+  dismiss.setAttribute("aria-label", "Dismiss");
+  dismiss.addEventListener("click", () => clear());
+  element.replaceChildren(text, dismiss);
+  let fading = null;
+
+  function clear() {
+    clearTimeout(fading);
+    fading = null;
+    element.hidden = true;
+    text.textContent = "";
+    delete element.dataset.key;
+  }
+
+  return {
+    /** key names what the notice is about, so that a later event can clear just that notice. */
+    show(words, { kind = "info", lasting = false, key = "" } = {}) {
+      clearTimeout(fading);
+      text.textContent = words;
+      element.dataset.kind = kind;
+      element.dataset.key = key;
+      element.setAttribute("role", kind === "error" ? "alert" : "status");
+      element.hidden = false;
+      fading = kind === "info" && !lasting ? setTimeout(clear, fadeAfterMs) : null;
+    },
+    clear,
+    /** Clears the notice if it is the one shown under `key`. */
+    clearIf(key) {
+      if (!element.hidden && element.dataset.key === key) {
+        clear();
+      }
+    },
+  };
+}
