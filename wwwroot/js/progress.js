@@ -25,10 +25,15 @@ export function createProgress(slot, label, onCancel, fileName) {
   slot.replaceChildren(box);
 
   return {
-    update({ confirmed, total, bytesPerSecond, rows }) {
+    update({ confirmed, total, bytesPerSecond, rows, finishing }) {
       const percent = total > 0 ? Math.min(100, Math.floor((confirmed / total) * 100)) : 100;
       bar.value = percent;
       text.textContent = `${percent}% · ${formatBytes(confirmed)} of ${formatBytes(total)} · ${formatBytes(bytesPerSecond)}/s · ${formatCount(rows)} rows`;
+      if (finishing) {
+        // The whole file is on its way and the server will keep it: Cancel would no longer be true.
+        cancel.hidden = true;
+        text.textContent += " · finishing";
+      }
     },
     message(words) {
       text.textContent = words;

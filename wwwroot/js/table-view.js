@@ -19,6 +19,9 @@ export function createTableView(hub, { onMissing }) {
   const notices = createNotices($("notice"));
   let refreshTimer = null;
   let activeUpload = null;
+  // A replacement this page cancelled, whose progress the server may still report until it hears of
+  // the cancel: not "a new version arriving".
+  let ownUploadEnding = false;
 
   enableExpandingCells($("grid"));
 
@@ -26,11 +29,12 @@ export function createTableView(hub, { onMissing }) {
     if (info.id !== state.id) {
       return;
     }
+    ownUploadEnding = false;
     showInfo(info);
     loadPage(state.page, { push: false, replacedWith: info.version });
   });
   connection.on("UploadProgress", (id, bytesReceived, rowCount) => {
-    if (id !== state.id || activeUpload) {
+    if (id !== state.id || activeUpload || ownUploadEnding) {
       return;
     }
     if (!state.complete) {
@@ -42,6 +46,7 @@ export function createTableView(hub, { onMissing }) {
   });
   connection.on("ReplacementAbandoned", (id) => {
     if (id === state.id && !activeUpload) {
+      ownUploadEnding = false;
       notices.clearIf("arriving");
     }
   });
@@ -302,6 +307,7 @@ export function createTableView(hub, { onMissing }) {
       .catch((error) => {
         progress.remove();
         const { code, message } = describeError(error);
+        ownUploadEnding = code === "upload-cancelled";
         notices.show(code === "upload-cancelled"
           ? "Upload cancelled. The table was not changed."
           : `The file was not replaced: ${message}`, { kind: code === "upload-cancelled" ? "info" : "error" });

@@ -28,7 +28,8 @@ function toBase64(bytes) {
 
 /**
  * Uploads file as a new table (no id) or as a replacement (id and editKey), over hub (from createHub).
- * onProgress({ id, confirmed, total, bytesPerSecond, rows }) is called as the server confirms bytes.
+ * onProgress({ id, confirmed, total, bytesPerSecond, rows, finishing }) is called as the server confirms
+ * bytes; finishing: every byte and the end of the file are handed over, so it can no longer be cancelled.
  * Returns { done: Promise<TableCreated|TableInfo>, cancel() }.
  */
 export function upload(hub, file, { id, editKey }, onProgress) {
@@ -41,6 +42,7 @@ export function upload(hub, file, { id, editKey }, onProgress) {
   let lastConfirmationAt = 0;
   let cancelled = false;
   let finishing = false;
+  let lastProgress = null;
   let wake = null;
 
   const onServerProgress = (progressId, bytesReceived, rowCount) => {
@@ -53,7 +55,8 @@ export function upload(hub, file, { id, editKey }, onProgress) {
     confirmed = Math.max(confirmed, bytesReceived);
     lastConfirmationAt = performance.now();
     const seconds = (performance.now() - started) / 1000;
-    onProgress({ id: tableId, confirmed, total: file.size, bytesPerSecond: seconds > 0 ? confirmed / seconds : 0, rows: rowCount });
+    lastProgress = { id: tableId, confirmed, total: file.size, bytesPerSecond: seconds > 0 ? confirmed / seconds : 0, rows: rowCount };
+    onProgress({ ...lastProgress, finishing });
     wake?.();
   };
   connection.on("UploadProgress", onServerProgress);
@@ -86,22 +89,26 @@ export function upload(hub, file, { id, editKey }, onProgress) {
       }
       if (!cancelled) {
         subject.complete();
-        finishing = true; // every byte is handed to the socket, the end of the stream too
+        // Every byte and the end of the stream are in the socket, which sends them even as it closes:
+        // the server will finish this upload, so from now on Cancel would be a lie.
+        finishing = true;
+        if (lastProgress) {
+          onProgress({ ...lastProgress, finishing });
+        }
       }
     } catch (error) {
       subject.error(error);
     }
   })();
 
-  // Cancel answers at once. Before the end of the stream is handed over, ending the stream with an
-  // error tells the server to keep nothing, whenever it gets there (on a slow link, after the bytes
-  // already in the socket). After it, only closing the connection stops the server from finishing,
-  // and the server's own answer then says which came first; the connection opens again by itself.
+  // Cancel answers at once: ending the stream with an error tells the server to keep nothing, whenever
+  // it gets there (on a slow link, after the bytes already in the socket). Once the end of the stream
+  // is handed over (finishing), there is nothing left to cancel.
   let cancelledHere = () => {};
   const cancelledLocally = new Promise((_, reject) => {
     cancelledHere = () => reject(cancelledError());
   });
-  result.catch(() => {}); // after a cancel the server's own answer may come later
+  result.catch(() => {}); // after a cancel the server's own answer comes later and is not needed
   const done = Promise.race([result, cancelledLocally])
     .catch((error) => {
       throw cancelled ? cancelledError() : error;
@@ -109,17 +116,17 @@ export function upload(hub, file, { id, editKey }, onProgress) {
     .finally(() => connection.off("UploadProgress", onServerProgress));
   return {
     done,
+    /** Stops the upload and discards it; false when it is too late (finishing). */
     cancel() {
-      if (cancelled) {
-        return;
-      }
-      cancelled = true;
       if (finishing) {
-        connection.stop();
-      } else {
+        return false;
+      }
+      if (!cancelled) {
+        cancelled = true;
         subject.error(new Error("Upload cancelled"));
         cancelledHere();
       }
+      return true;
     },
   };
 }

@@ -100,7 +100,7 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
         return page;
     }
 
-    /// <summary>A file on disk of about 40 MB, large enough that its upload is still running while a test acts.</summary>
+    /// <summary>A file on disk of about 40 MB: at 2 MB/s (<see cref="OpenThrottledAsync"/>) the whole file is handed to the socket, after which Cancel is gone, only 12 s in.</summary>
     protected static async Task<string> WriteLargeFileAsync(string name = "big.tsv")
     {
         var folder = Directory.CreateTempSubdirectory("tsvlive-").FullName;

@@ -119,12 +119,12 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
     public async Task ALargeUploadShowsProgressAndCanBeCancelledLeavingNothing()
     {
         var path = Path.Combine(Path.GetTempPath(), $"tsvlive-{Guid.NewGuid():N}.tsv");
-        await File.WriteAllBytesAsync(path, Tsv.Numbered(1_500_000), Ct); // about 40 MB: 10 s at the throttled speed
+        await File.WriteAllBytesAsync(path, Tsv.Numbered(1_500_000), Ct); // about 40 MB: 20 s at the throttled speed
         try
         {
             var before = App.Store.Count;
             // Slowed, so Cancel surely comes while the upload runs (at full speed it can finish first).
-            var page = await OpenThrottledAsync("/", bytesPerSecond: 4_000_000);
+            var page = await OpenThrottledAsync("/", bytesPerSecond: 2_000_000);
             await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
 
             await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
