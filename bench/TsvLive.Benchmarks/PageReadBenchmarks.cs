@@ -22,14 +22,14 @@ public class PageReadBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Page 1 of a 1,000-row table")]
-    public string[][] SmallFirst() => PageReader.ReadRows(s_small, 0, PageSize);
+    public string[][] SmallFirst() => PageReader.Rows(s_small, 0, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: first page")]
-    public string[][] LargeStart() => PageReader.ReadRows(s_large, 0, PageSize);
+    public string[][] LargeStart() => PageReader.Rows(s_large, 0, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: middle page")]
-    public string[][] LargeMiddle() => PageReader.ReadRows(s_large, 5_000_000 + 7, PageSize);
+    public string[][] LargeMiddle() => PageReader.Rows(s_large, 5_000_000 + 7, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: last page")]
-    public string[][] LargeEnd() => PageReader.ReadRows(s_large, 10_000_000 - PageSize, PageSize);
+    public string[][] LargeEnd() => PageReader.Rows(s_large, 10_000_000 - PageSize, PageSize).ToArray();
 }

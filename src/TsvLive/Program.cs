@@ -21,6 +21,7 @@ app.UseTsvLiveErrors();
 app.UseBrowserApp();
 app.UseHubOriginCheck();
 app.UseHubStoppingGate();
+app.UseRateLimiter();
 
 app.MapTablesApi();
 app.MapTableHub();

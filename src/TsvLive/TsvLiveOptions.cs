@@ -15,6 +15,14 @@ public sealed class TsvLiveOptions
     [Range(1, long.MaxValue)]
     public long? MaxBytesInMemory { get; set; }
 
+    /// <summary>The part of <see cref="MaxBytesInMemory"/> one client address may hold (0 to 1).</summary>
+    [Range(0.01, 1.0)]
+    public double MaxBytesInMemoryShare { get; set; } = 0.5;
+
+    /// <summary>New tables one client address may create per hour (replacements do not count).</summary>
+    [Range(1, 1_000_000)]
+    public int NewTablesPerHour { get; set; } = 600;
+
     /// <summary>The largest single record, in bytes; guards against an unclosed quote at the start of a huge file.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxRecordBytes { get; set; } = 64 << 20;
@@ -22,6 +30,18 @@ public sealed class TsvLiveOptions
     /// <summary>The most columns a table may have (a file that is one long line of tabs is refused).</summary>
     [Range(1, 1_000_000)]
     public int MaxColumns { get; set; } = 10_000;
+
+    /// <summary>The largest header row (all column names together), in bytes: every table info and notice carries it.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxHeaderBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The most cell text one page may carry, in bytes (UTF-8); a larger page is refused: ask for fewer rows.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxPageBytes { get; set; } = 4 << 20;
+
+    /// <summary>Page reads (HTTP and hub together) one client address may have in flight at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxPageReadsPerAddress { get; set; } = 8;
 
     /// <summary>The most cells one page may carry (rows × columns); wide tables get shorter pages.</summary>
     [Range(1, int.MaxValue)]
@@ -43,13 +63,29 @@ public sealed class TsvLiveOptions
     [Range(1, 100_000)]
     public int HubCallsPerSecond { get; set; } = 50;
 
-    /// <summary>An upload that sends nothing for this long is dropped (a trickling or stalled client).</summary>
+    /// <summary>An upload that sends too little for this long (see <see cref="MinUploadBytesPerSecond"/>) is dropped: a trickling or stalled client.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The slowest an upload may be, averaged over <see cref="UploadIdleTimeout"/> (Kestrel's own minimum request body rate).</summary>
+    [Range(0, int.MaxValue)]
+    public int MinUploadBytesPerSecond { get; set; } = 240;
 
     /// <summary>The most connections the server keeps open at once (HTTP and WebSockets together).</summary>
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 20_000;
+
+    /// <summary>The most connections one client address may hold open at once, so one address cannot lock everyone out.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 100;
+
+    /// <summary>How long a connection may sit idle (before its first request, or between requests) before it is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Hub connections (negotiations) one client address may start per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int HubConnectionsPerMinute { get; set; } = 60;
 
     /// <summary>The largest page size a client may ask for.</summary>
     [Range(1, 100_000)]

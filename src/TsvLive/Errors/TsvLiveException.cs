@@ -13,14 +13,14 @@ internal abstract class TsvLiveException(string code, string title, string detai
     public abstract int StatusCode { get; }
 }
 
+/// <remarks>The id is repeated in the detail only when it is well formed (never a stranger's junk at length).</remarks>
 internal sealed class TableNotFoundException(string id) : TsvLiveException(
     "table-not-found",
     "Table not found",
-    $"There is no table with id '{Shorten(id)}'. The link may be incomplete, or the table was removed when the server restarted.")
+    (Tables.TableSecrets.LooksLikeId(id) ? $"There is no table with id '{id}'." : "There is no table with that id.") +
+    " The link may be incomplete, or the table was removed when the server restarted.")
 {
     public override int StatusCode => StatusCodes.Status404NotFound;
-
-    private static string Shorten(string id) => id.Length > 64 ? id[..64] + "…" : id;
 }
 
 internal sealed class EditKeyRejectedException(bool missing) : TsvLiveException(
@@ -77,6 +77,15 @@ internal sealed class ServerFullException(long limit) : TsvLiveException(
     "Server full",
     $"The server holds as much table data as it may ({Sizes.Describe(limit)}), so it cannot take this file now. " +
     "Try again later; the operator can raise TsvLive:MaxBytesInMemory.")
+{
+    public override int StatusCode => StatusCodes.Status507InsufficientStorage;
+}
+
+internal sealed class AddressShareFullException(long share) : TsvLiveException(
+    "address-share-full",
+    "Your share is full",
+    $"The tables uploaded from your address hold as much memory as one address may ({Sizes.Describe(share)}), so this file cannot be taken now. " +
+    "Replace one of your tables instead (a replacement may use the room of the version it replaces), or try again later.")
 {
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }

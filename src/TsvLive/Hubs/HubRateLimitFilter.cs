@@ -8,11 +8,13 @@ namespace TsvLive.Hubs;
 
 /// <summary>
 /// At most TsvLive:HubCallsPerSecond hub calls per connection on average (bursts of twice that):
-/// a client flooding GetPage is slowed with a clear error, and no other connection notices.
+/// a client flooding GetPage is slowed with a clear error, and no other connection notices. A
+/// connection that goes on calling after a whole burst's worth of refusals in a row is closed.
 /// </summary>
-internal sealed class HubRateLimitFilter(IOptions<TsvLiveOptions> options) : IHubFilter, IDisposable
+internal sealed partial class HubRateLimitFilter(IOptions<TsvLiveOptions> options, ILogger<HubRateLimitFilter> logger) : IHubFilter, IDisposable
 {
     private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _limiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _refusedInARow = new(StringComparer.Ordinal);
 
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -26,16 +28,24 @@ internal sealed class HubRateLimitFilter(IOptions<TsvLiveOptions> options) : IHu
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+        var connectionId = invocationContext.Context.ConnectionId;
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
+            if (_refusedInARow.AddOrUpdate(connectionId, 1, (_, n) => n + 1) > perSecond * 2)
+            {
+                LogClosed(connectionId, perSecond * 2);
+                invocationContext.Context.Abort();
+            }
             throw new TooManyRequestsException($"Too many requests: at most {perSecond} a second. Slow down and try again in a moment.");
         }
+        _refusedInARow.TryRemove(connectionId, out _);
         return await next(invocationContext);
     }
 
     public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
     {
+        _refusedInARow.TryRemove(context.Context.ConnectionId, out _);
         if (_limiters.TryRemove(context.Context.ConnectionId, out var limiter))
         {
             limiter.Dispose();
@@ -50,4 +60,7 @@ internal sealed class HubRateLimitFilter(IOptions<TsvLiveOptions> options) : IHu
             limiter.Dispose();
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Closed hub connection {ConnectionId}: it kept calling after {Refused} calls in a row were refused by the rate limit")]
+    private partial void LogClosed(string connectionId, int refused);
 }

@@ -28,12 +28,13 @@ internal static class HubServiceExtensions
         services.AddSingleton<HubConnections>();
         services.AddSingleton<TableEvents>();
         services.AddHostedService<ViewerCountBroadcaster>();
+        services.AddHubConnectionRateLimit();
         return services;
     }
 
     public static IEndpointRouteBuilder MapTableHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<TablesHub>(TablesHub.Path);
+        app.MapHub<TablesHub>(TablesHub.Path).RequireRateLimiting(HubConnectionRateLimit.Policy);
         return app;
     }
 }

@@ -10,6 +10,7 @@ namespace TsvLive.Hubs;
 internal sealed class TablesHub(
     TableStore store,
     PageReader pages,
+    PageReadGate pageReads,
     UploadService uploads,
     ViewerRegistry viewers,
     HubConnections connections,
@@ -33,7 +34,11 @@ internal sealed class TablesHub(
         }
     }
 
-    public TablePage GetPage(string id, long page, int pageSize) => pages.Read(id, page, pageSize);
+    public TablePage GetPage(string id, long page, int pageSize)
+    {
+        using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
+        return pages.Read(id, page, pageSize);
+    }
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public void VerifyEditKey(string id, string editKey) => store.Get(id).RequireEditKey(editKey);

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 
 namespace TsvLive.Logging;
 
@@ -12,6 +13,8 @@ internal static class LoggingExtensions
     public static IServiceCollection AddTsvLiveLogging(this IServiceCollection services, IConfiguration configuration) =>
         services.AddSerilog((serviceProvider, logger) => logger
             .ReadFrom.Configuration(configuration)
+            // Logs every refused hub call at Error with a stack trace; Hubs/HubErrorFilter logs them instead.
+            .MinimumLevel.Override("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogEventLevel.Fatal)
             .ReadFrom.Services(serviceProvider)
             .Enrich.FromLogContext(), preserveStaticLogger: true);
 

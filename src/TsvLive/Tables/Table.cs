@@ -51,8 +51,8 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     /// Publishes a replacement as the next version. Versions only go up, whatever order replacements
     /// finish in. Returns the version it replaced too, whose memory the caller gives back.
     /// </summary>
-    public (TableVersion Previous, TableVersion Next) Replace(TableContent content, string name, DateTimeOffset at) =>
-        Publish(v => new TableVersion(v.Version + 1, name, at, content));
+    public (TableVersion Previous, TableVersion Next) Replace(TableContent content, string name, DateTimeOffset at, string chargedTo) =>
+        Publish(v => new TableVersion(v.Version + 1, name, at, content, chargedTo));
 
     private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
     {

@@ -38,8 +38,17 @@ internal sealed class TableContent(
     public bool Complete => complete;
     public long SizeBytes => raw.Length;
 
-    /// <summary>The memory this version's bytes take: the file, plus its UTF-8 copy when it was transcoded.</summary>
-    public long HeldBytes => ReferenceEquals(text, raw) ? raw.Length : raw.Length + text.Length;
+    /// <summary>What a table costs in memory besides its bytes and index (objects, header names, buffers), charged to the budget too.</summary>
+    public const long OverheadBytes = 2048;
+
+    /// <summary>
+    /// The memory this version takes, as the budget counts it: the file, its UTF-8 copy when it was
+    /// transcoded, the record index and a fixed overhead, so ten thousand tiny tables are not free.
+    /// </summary>
+    public long HeldBytes => HeldBy(raw, text, indexed.Index);
+
+    public static long HeldBy(ByteSegments raw, ByteSegments text, RecordIndex index) =>
+        raw.Length + (ReferenceEquals(text, raw) ? 0 : text.Length) + index.SizeBytes + OverheadBytes;
 
     public TableContent Snapshot() => this;
 

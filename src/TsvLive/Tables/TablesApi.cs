@@ -35,10 +35,12 @@ internal static class TablesApi
     }
 
     private static async Task<Ok<TableInfo>> ReplaceAsync(
-        string id, HttpRequest request, string? name, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
+        string id, HttpRequest request, string? name, TableStore store, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
     {
-        var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
+        // The key first: a stranger's body is not read at all.
         var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
+        store.Get(id).RequireEditKey(editKey);
+        var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var info = await uploads.ReplaceAsync(
             id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, Uploader.Of(request.HttpContext), cancellationToken);
         return TypedResults.Ok(info);
@@ -46,8 +48,14 @@ internal static class TablesApi
 
     private static Ok<TableInfo> GetInfo(string id, TableStore store) => TypedResults.Ok(TableInfo.Of(store.Get(id)));
 
-    private static Ok<TablePage> GetRows(string id, string? page, string? pageSize, PageReader pages) =>
-        TypedResults.Ok(pages.Read(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize")));
+    /// <summary>A page, checked before the answer starts and then written as its rows are read.</summary>
+    private static async Task GetRows(
+        string id, string? page, string? pageSize, HttpContext http, PageReader pages, PageReadGate gate, CancellationToken cancellationToken)
+    {
+        using var reading = gate.Enter(http.Connection.RemoteIpAddress);
+        var plan = pages.Plan(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"));
+        await PageJson.WriteAsync(http.Response, plan, cancellationToken);
+    }
 
     private static FileStreamHttpResult GetFile(string id, TableStore store)
     {
@@ -57,7 +65,7 @@ internal static class TablesApi
         {
             throw new TableBusyException();
         }
-        return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", version.Name);
+        return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", TableNames.ForDownload(version.Name));
     }
 
     private static T? ParseOrNull<T>(string? value, string name) where T : struct, IBinaryInteger<T>

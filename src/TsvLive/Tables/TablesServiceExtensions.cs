@@ -16,6 +16,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();
         services.AddSingleton<PageReader>();
+        services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadDrain>();

@@ -16,15 +16,21 @@ namespace TsvLive.Tests.Fixtures;
 public class TsvLiveFactory : WebApplicationFactory<Program>
 {
     /// <summary>Production limits the tests lift: every test class uploads and pages a lot from one address; the limit tests set their own.</summary>
-    private static readonly string[] s_liftedLimits = ["TsvLive:UploadsPerMinute", "TsvLive:MaxUploadsPerAddress", "TsvLive:HubCallsPerSecond"];
+    private static readonly Dictionary<string, string> s_liftedLimits = new()
+    {
+        ["TsvLive:UploadsPerMinute"] = "100000",
+        ["TsvLive:MaxUploadsPerAddress"] = "1000",
+        ["TsvLive:HubCallsPerSecond"] = "100000",
+        ["TsvLive:HubConnectionsPerMinute"] = "100000",
+        ["TsvLive:MaxConnectionsPerAddress"] = "100000",
+        ["TsvLive:MaxPageReadsPerAddress"] = "1000",
+        ["TsvLive:NewTablesPerHour"] = "100000",
+    };
 
-    private readonly Dictionary<string, string> _settings = new()
+    private readonly Dictionary<string, string> _settings = new(s_liftedLimits)
     {
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["TsvLive:NotificationInterval"] = "00:00:00.050",
-        [s_liftedLimits[0]] = "100000",
-        [s_liftedLimits[1]] = "1000",
-        [s_liftedLimits[2]] = "100000",
     };
 
     public TsvLiveFactory() => UseKestrel(0);
@@ -42,7 +48,7 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     /// <summary>Keeps the production defaults of the limits the tests otherwise lift; call before the server starts.</summary>
     public TsvLiveFactory WithProductionLimits()
     {
-        foreach (var key in s_liftedLimits)
+        foreach (var key in s_liftedLimits.Keys)
         {
             _settings.Remove(key);
         }

@@ -56,7 +56,16 @@ public sealed class HostileFileTests(TsvLiveFactory factory) : IClassFixture<Tsv
         Assert.Equal(overHttp.RowCount, overHub!.RowCount);
         Assert.Equal(overHttp.Columns, overHub.Columns);
         Assert.Equal(overHttp.Dialect, overHub.Dialect);
-        await AssertConsistentAsync(http, overHttp);
+        if (file.PagesRefused)
+        {
+            var refused = await http.GetAsync($"/api/tables/{overHttp.Id}/rows?pageSize=1", Ct);
+            var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest, Ct, code: "invalid-page-request");
+            Assert.Contains("the most one page may carry", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            await AssertConsistentAsync(http, overHttp);
+        }
         file.Check?.Invoke(overHttp);
         if (file.Rows is not null)
         {

@@ -80,7 +80,8 @@ public sealed class LimitsTests(LimitsTests.Factory factory) : IClassFixture<Lim
         var flooder = await ConnectAsync();
         var other = await ConnectAsync();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        // A burst of 10 passes; 5 more are refused, fewer than the refusals in a row that close a connection.
+        var results = await Task.WhenAll(Enumerable.Range(0, 15).Select(async _ =>
         {
             try
             {
@@ -97,6 +98,32 @@ public sealed class LimitsTests(LimitsTests.Factory factory) : IClassFixture<Lim
         Assert.Contains(results, r => r is not null && r.Contains("Too many requests: at most 5 a second", StringComparison.Ordinal));
         Assert.Contains(results, r => r is null);
         Assert.Equal(10, page.Rows.Count);
+    }
+
+    [Fact]
+    public async Task AConnectionThatKeepsCallingPastTheRateLimitIsClosed()
+    {
+        var created = await factory.CreateTableAsync(Tsv.Numbered(10), Ct);
+        var flooder = await ConnectAsync();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flooder.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        {
+            try
+            {
+                await flooder.InvokeAsync<TablePage>("GetPage", created!.Id, 1, 10, Ct);
+            }
+            catch (Exception e) when (e is HubException or TaskCanceledException or InvalidOperationException or IOException)
+            {
+                // refused, or the connection closed under it
+            }
+        })).WithTimeout();
+
+        await closed.Task.WithTimeout();
+        Assert.Equal(HubConnectionState.Disconnected, flooder.State);
+        var other = await ConnectAsync();
+        Assert.Equal(10, (await other.InvokeAsync<TablePage>("GetPage", created!.Id, 1, 10, Ct).WithTimeout()).Rows.Count);
     }
 
     public async ValueTask DisposeAsync()

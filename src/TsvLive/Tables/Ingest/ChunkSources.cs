@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using TsvLive.Errors;
@@ -62,21 +63,25 @@ internal static class ChunkSources
     }
 
     /// <summary>
-    /// The chunks, ending with a clear error when the next one takes longer than <paramref name="idle"/>
-    /// (a stalled or trickling client) or the server is <paramref name="stopping"/>, so neither can hold
-    /// an upload open.
+    /// The chunks, ending with a clear error when fewer than <paramref name="minBytesPerIdle"/> bytes
+    /// arrive within <paramref name="idle"/> (a stalled or trickling client: empty chunks or a byte now
+    /// and then do not keep an upload alive) or the server is <paramref name="stopping"/>, so neither
+    /// can hold an upload open. Time the consumer spends on a chunk does not count.
     /// </summary>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> WithTimeouts(
-        this IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, TimeSpan idle, CancellationToken stopping,
+        this IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, TimeSpan idle, long minBytesPerIdle, CancellationToken stopping,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         var enumerator = chunks.GetAsyncEnumerator(waiting.Token);
         await using (enumerator.ConfigureAwait(false))
         {
+            var windowStarted = Stopwatch.GetTimestamp();
+            long bytesInWindow = 0;
             while (true)
             {
-                waiting.CancelAfter(idle);
+                var left = idle - Stopwatch.GetElapsedTime(windowStarted);
+                waiting.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
                 bool more;
                 try
                 {
@@ -91,6 +96,12 @@ internal static class ChunkSources
                     yield break;
                 }
                 waiting.CancelAfter(Timeout.InfiniteTimeSpan);
+                bytesInWindow += enumerator.Current.Length;
+                if (bytesInWindow >= minBytesPerIdle)
+                {
+                    windowStarted = Stopwatch.GetTimestamp();
+                    bytesInWindow = 0;
+                }
                 yield return enumerator.Current;
             }
         }

@@ -18,6 +18,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     private readonly long _maxBytes;
     private readonly int? _maxRecordBytes;
     private readonly int _maxColumns;
+    private readonly int _maxHeaderBytes;
     private readonly Utf8Validator _utf8 = new();
     private readonly CancellationTokenSource _stop = new();
     private GrowingText? _text;
@@ -38,12 +39,13 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
         _maxBytes = limits.MaxUploadBytes;
         _maxRecordBytes = limits.MaxRecordBytes;
         _maxColumns = limits.MaxColumns;
+        _maxHeaderBytes = limits.MaxHeaderBytes;
     }
 
     public long BytesReceived => _raw.Length;
 
-    /// <summary>The memory the upload holds: the bytes received, plus their UTF-8 copy when transcoded.</summary>
-    public long HeldBytes => _text is null || ReferenceEquals(_text.Bytes, _raw) ? _raw.Length : _raw.Length + _text.Bytes.Length;
+    /// <summary>The memory the upload holds so far, counted as <see cref="TableContent.HeldBytes"/> counts it.</summary>
+    public long HeldBytes => TableContent.HeldBy(_raw, _text?.Bytes ?? _raw, (_indexer?.Latest ?? IndexedText.Empty).Index);
 
     public void Append(ReadOnlySpan<byte> chunk)
     {
@@ -168,7 +170,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
         {
             _text = new GrowingText(_raw);
         }
-        _indexer = new TsvIndexer(_text, _maxRecordBytes, _maxColumns);
+        _indexer = new TsvIndexer(_text, _maxRecordBytes, _maxColumns, _maxHeaderBytes);
         _indexing = Task.Run(() => _indexer.RunAsync(_stop.Token));
 
         // The bytes so far: stored already for UTF-8; to transcode (after the byte order mark) otherwise.

@@ -11,7 +11,7 @@ namespace TsvLive.Tables.Ingest;
 /// closed, text after a closing quote) starts it again as <see cref="Dialect.Plain"/>, so one bad quote
 /// cannot swallow the rest of the file.
 /// </summary>
-internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxColumns)
+internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxColumns, int maxHeaderBytes)
 {
     private static readonly long s_publishInterval = Stopwatch.Frequency / 20; // 50 ms
     private const int ReadBufferSize = 1 << 20;
@@ -40,6 +40,29 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
                 "(a quote that never closes makes one record of the rest of the file). " +
                 "Check that the file is tab-separated text, or split the record.");
         }
+    }
+
+    /// <summary>
+    /// The column names as read. Every piece of table info carries them, so they have their own limit
+    /// (a 20 MB header would make every info answer and every notice 20 MB).
+    /// </summary>
+    private List<byte[]> ReadHeader(CsvReader reader)
+    {
+        var header = new List<byte[]>(reader.FieldCount);
+        long bytes = 0;
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var field = reader.GetSpan(i);
+            bytes += field.Length;
+            if (bytes > maxHeaderBytes)
+            {
+                throw new InvalidUploadException("Header too large",
+                    $"The header row (the column names) is larger than the limit of {Sizes.Describe(maxHeaderBytes)}. " +
+                    "Check that the first line of the file names the columns, and shorten the names.");
+            }
+            header.Add(field.ToArray());
+        }
+        return header;
     }
 
     /// <summary>Indexes the whole text in <paramref name="dialect"/>; false when it turned out to be the wrong one.</summary>
@@ -85,11 +108,7 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
                 fieldCount = Math.Max(fieldCount, reader.FieldCount);
                 if (header is null)
                 {
-                    header = new List<byte[]>(reader.FieldCount);
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        header.Add(reader.GetSpan(i).ToArray());
-                    }
+                    header = ReadHeader(reader);
                     continue;
                 }
                 index.Add(reader.ByteOffset);

@@ -7,12 +7,14 @@ namespace TsvLive.Tables.Ingest;
 
 /// <summary>
 /// Who may start an upload now, over HTTP and the hub alike: at most TsvLive:UploadsPerMinute per
-/// client address, and at most TsvLive:MaxUploadsPerConnection / MaxUploadsPerAddress running at once.
+/// client address (and TsvLive:NewTablesPerHour new tables), and at most
+/// TsvLive:MaxUploadsPerConnection / MaxUploadsPerAddress running at once.
 /// </summary>
 internal sealed class UploadGate : IDisposable
 {
     private readonly TsvLiveOptions _options;
     private readonly PartitionedRateLimiter<string> _perMinute;
+    private readonly PartitionedRateLimiter<string> _newTablesPerHour;
     private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
 
     public UploadGate(IOptions<TsvLiveOptions> options)
@@ -20,18 +22,29 @@ internal sealed class UploadGate : IDisposable
         _options = options.Value;
         _perMinute = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = _options.UploadsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        _newTablesPerHour = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = _options.NewTablesPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
     }
 
-    /// <summary>Takes a place for one upload, given back when the result is disposed.</summary>
-    public IDisposable Enter(Uploader uploader)
+    /// <summary>Takes a place for one upload (a new table, or a replacement), given back when the result is disposed.</summary>
+    public IDisposable Enter(Uploader uploader, bool newTable)
     {
-        var address = uploader.Address?.ToString() ?? "unknown";
+        var address = uploader.AddressKey;
         using (var lease = _perMinute.AttemptAcquire(address))
         {
             if (!lease.IsAcquired)
             {
                 throw new TooManyRequestsException(
                     $"This address has started {_options.UploadsPerMinute} uploads in the last minute, the most allowed. Wait a minute and try again.");
+            }
+        }
+        if (newTable)
+        {
+            using var lease = _newTablesPerHour.AttemptAcquire(address);
+            if (!lease.IsAcquired)
+            {
+                throw new TooManyRequestsException(
+                    $"This address has created {_options.NewTablesPerHour} tables in the last hour, the most allowed. Replace one of them, or try again later.");
             }
         }
         var taken = new List<string>(2);
@@ -51,7 +64,11 @@ internal sealed class UploadGate : IDisposable
         return new Place(this, taken);
     }
 
-    public void Dispose() => _perMinute.Dispose();
+    public void Dispose()
+    {
+        _perMinute.Dispose();
+        _newTablesPerHour.Dispose();
+    }
 
     private void Take(string key, int max, List<string> taken, string where)
     {

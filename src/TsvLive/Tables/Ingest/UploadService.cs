@@ -25,7 +25,7 @@ internal sealed partial class UploadService(
     public async Task<TableCreated> CreateAsync(
         IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
     {
-        using var place = gate.Enter(uploader);
+        using var place = gate.Enter(uploader, newTable: true);
         var started = Stopwatch.GetTimestamp();
         var tableName = TableNames.Clean(name, options.Value.MaxNameLength);
         var editKey = TableSecrets.NewEditKey();
@@ -33,10 +33,11 @@ internal sealed partial class UploadService(
         try
         {
             // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
-            var content = await ReceiveAsync(chunks, uploader, isNew: true, ingest =>
+            var content = await ReceiveAsync(chunks, uploader, isNew: true, credit: 0, ingest =>
             {
                 var now = clock.GetUtcNow();
-                table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now, new TableVersion(1, tableName, now, ingest));
+                table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
+                    new TableVersion(1, tableName, now, ingest, uploader.AddressKey));
                 store.Add(table);
                 return table.Id;
             }, cancellationToken).ConfigureAwait(false);
@@ -63,11 +64,13 @@ internal sealed partial class UploadService(
             throw new TableBusyException();
         }
         using var replacing = table.BeginReplacement();
-        using var place = gate.Enter(uploader);
+        using var place = gate.Enter(uploader, newTable: false);
         TableContent content;
         try
         {
-            content = await ReceiveAsync(chunks, uploader, isNew: false, _ => table.Id, cancellationToken).ConfigureAwait(false);
+            // The owner is never starved: the replacement may use the room of the version it replaces.
+            var credit = table.Current.Content().HeldBytes;
+            content = await ReceiveAsync(chunks, uploader, isNew: false, credit, _ => table.Id, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -76,8 +79,8 @@ internal sealed partial class UploadService(
             throw;
         }
         var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
-        var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow());
-        budget.Release(previous.Content().HeldBytes);
+        var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow(), uploader.AddressKey);
+        budget.Release(previous.Content().HeldBytes, previous.ChargedTo);
         var info = TableInfo.Of(table, version, content);
         events.TableReplaced(info);
         LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -90,8 +93,9 @@ internal sealed partial class UploadService(
     /// it gives the memory back and logs why; on success the memory stays with the returned content.
     /// </summary>
     /// <param name="isNew">Whether this creates a table (rather than replacing one).</param>
+    /// <param name="credit">Memory the upload may count as free (a replacement: what the version it replaces holds).</param>
     /// <param name="tableIdAtFirstBytes">Called once the first bytes are in; gives the id progress is reported for.</param>
-    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew,
+    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew, long credit,
         Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
     {
         using var running = drain.Track();
@@ -109,7 +113,7 @@ internal sealed partial class UploadService(
             {
                 ingest.Append(chunk.Span);
                 var held = ingest.HeldBytes;
-                budget.Reserve(held - reserved);
+                budget.Reserve(held - reserved, uploader.AddressKey, credit);
                 reserved = held;
                 if (ingest.BytesReceived > 0)
                 {
@@ -118,19 +122,20 @@ internal sealed partial class UploadService(
                 }
             }
             var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            budget.Reserve(content.HeldBytes - reserved);
+            budget.Reserve(content.HeldBytes - reserved, uploader.AddressKey, credit);
             return content;
         }
         catch (Exception e)
         {
-            budget.Release(reserved);
+            budget.Release(reserved, uploader.AddressKey);
             LogFailed(tableId, ingest.BytesReceived, Reason(e));
             throw;
         }
     }
 
     private IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken) =>
-        chunks.WithTimeouts(options.Value.UploadIdleTimeout, drain.Stopping, cancellationToken);
+        chunks.WithTimeouts(options.Value.UploadIdleTimeout,
+            (long)(options.Value.UploadIdleTimeout.TotalSeconds * options.Value.MinUploadBytesPerSecond), drain.Stopping, cancellationToken);
 
     private TableIngest NewIngest() => new(options.Value);
 

@@ -1,14 +1,24 @@
+using System.Buffers;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Paging;
 
-/// <summary>Reads one page of a table's current version, parsing only that page's records.</summary>
+/// <summary>
+/// Reads one page of a table's current version, parsing only that page's records. A page is
+/// checked against the limits (rows, cells, bytes) before any of it is built, and its rows can be
+/// taken one at a time (<see cref="PagePlan.Rows"/>), so an HTTP answer never holds a whole page.
+/// </summary>
 internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> options)
 {
-    public TablePage Read(string? id, long? page, int? pageSize)
+    /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
+    public TablePage Read(string? id, long? page, int? pageSize) => Plan(id, page, pageSize).ToPage();
+
+    /// <summary>Which rows a page holds, checked against every limit; nothing is read yet.</summary>
+    public PagePlan Plan(string? id, long? page, int? pageSize)
     {
         var size = pageSize ?? options.Value.DefaultPageSize;
         var number = page ?? 1;
@@ -31,43 +41,135 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
         }
         var total = content.RowCount;
         var totalPages = Math.Max(1, (total + size - 1) / size);
-        var rows = number <= totalPages ? ReadRows(content, (number - 1) * size, (int)Math.Min(size, total - (number - 1) * size)) : [];
-        return new TablePage(table.Id, version.Version, content.Complete, number, size, total, totalPages, content.Columns, rows);
+        var first = (number - 1) * size;
+        var count = number <= totalPages ? (int)Math.Min(size, total - first) : 0;
+        var plan = new PagePlan(table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count));
+        ThrowIfTooManyBytes(plan, options.Value.MaxPageBytes);
+        return plan;
     }
 
-    internal static string[][] ReadRows(TableContent content, long first, int count)
+    /// <summary>
+    /// Refuses a page whose cell text is over the byte limit, before anything is sent. The sparse
+    /// index bounds the page's bytes from above; only when that bound is over the limit are the
+    /// records measured exactly (their fields' lengths, no strings made).
+    /// </summary>
+    private static void ThrowIfTooManyBytes(PagePlan plan, int maxBytes)
+    {
+        var (start, end) = ByteRange(plan.Content, plan.First, plan.Count);
+        if (end - start <= maxBytes)
+        {
+            return;
+        }
+        long bytes = 0;
+        foreach (var reader in Records(plan.Content, plan.First, plan.Count))
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                bytes += reader.GetSpan(i).Length;
+            }
+            if (bytes > maxBytes)
+            {
+                throw new InvalidPageRequestException(
+                    $"This page holds more than {Sizes.Describe(maxBytes)} of cell text, the most one page may carry. Ask for fewer rows per page.");
+            }
+        }
+    }
+
+    /// <summary>The rows first .. first + count − 1 as strings, each as wide as the table, one at a time.</summary>
+    internal static IEnumerable<string[]> Rows(TableContent content, long first, int count)
+    {
+        var width = content.Columns.Count;
+        var encoding = content.TextEncoding;
+        foreach (var reader in Records(content, first, count))
+        {
+            var row = new string[width];
+            for (var i = 0; i < width; i++)
+            {
+                row[i] = i < reader.FieldCount ? encoding.GetString(reader.GetSpan(i)) : "";
+            }
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// The reader positioned on each of the records first .. first + count − 1 in turn. Parsed in place
+    /// when the page's bytes lie in one segment; otherwise index window by index window (16 records),
+    /// each in place or copied alone, so a page never needs a buffer of its own size.
+    /// </summary>
+    private static IEnumerable<CsvReader> Records(TableContent content, long first, int count)
     {
         if (count <= 0)
         {
-            return [];
+            yield break;
         }
-        var (checkpoint, start) = content.Index.CheckpointAtOrBefore(first);
-        var end = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var after) ? after : content.TextLength;
-        var reader = end - start <= int.MaxValue && content.Text.TryGetContiguous(start, (int)(end - start), out var memory)
-            ? CsvReader.Create(memory, TsvFormat.Options(content.Dialect))
-            : CsvReader.Create(content.Text.OpenRead(start, end), TsvFormat.Options(content.Dialect), leaveOpen: false);
-        using (reader)
+        var (start, end) = ByteRange(content, first, count);
+        if (end - start <= int.MaxValue && content.Text.TryGetContiguous(start, (int)(end - start), out var whole))
         {
-            var width = content.Columns.Count;
-            var encoding = content.TextEncoding;
-            var rows = new string[count][];
-            var skip = first - checkpoint;
-            var n = 0;
-            while (n < count && reader.Read())
+            foreach (var reader in Records(content, whole, content.Index.CheckpointAtOrBefore(first).Record, first, count))
             {
-                if (skip > 0)
-                {
-                    skip--;
-                    continue;
-                }
-                var row = new string[width];
-                for (var i = 0; i < width; i++)
-                {
-                    row[i] = i < reader.FieldCount ? encoding.GetString(reader.GetSpan(i)) : "";
-                }
-                rows[n++] = row;
+                yield return reader;
             }
-            return n == count ? rows : rows[..n];
+            yield break;
         }
+        var record = first;
+        var last = first + count;
+        while (record < last)
+        {
+            var (checkpoint, windowStart) = content.Index.CheckpointAtOrBefore(record);
+            var windowEnd = content.Index.TryCheckpointAtOrAfter(checkpoint + RecordIndex.Stride, content.RowCount, out var next) ? next : content.TextLength;
+            var length = (int)(windowEnd - windowStart);
+            var rented = content.Text.TryGetContiguous(windowStart, length, out var window) ? null : ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                if (rented is not null)
+                {
+                    content.Text.CopyTo(windowStart, rented.AsSpan(0, length));
+                    window = rented.AsMemory(0, length);
+                }
+                var inWindow = (int)Math.Min(last - record, checkpoint + RecordIndex.Stride - record);
+                foreach (var reader in Records(content, window, checkpoint, record, inWindow))
+                {
+                    yield return reader;
+                }
+                record += inWindow;
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
+    }
+
+    /// <summary>The records first .. first + count − 1 of <paramref name="text"/>, which starts at record <paramref name="textStartsAt"/>.</summary>
+    private static IEnumerable<CsvReader> Records(TableContent content, ReadOnlyMemory<byte> text, long textStartsAt, long first, int count)
+    {
+        using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect));
+        var skip = first - textStartsAt;
+        var n = 0;
+        while (n < count && reader.Read())
+        {
+            if (skip > 0)
+            {
+                skip--;
+                continue;
+            }
+            n++;
+            yield return reader;
+        }
+    }
+
+    /// <summary>Bytes of the text from the checkpoint at or before the first record to the one at or after the last (or the end).</summary>
+    private static (long Start, long End) ByteRange(TableContent content, long first, int count)
+    {
+        if (count <= 0)
+        {
+            return (0, 0);
+        }
+        var start = content.Index.CheckpointAtOrBefore(first).Offset;
+        var end = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var after) ? after : content.TextLength;
+        return (start, end);
     }
 }

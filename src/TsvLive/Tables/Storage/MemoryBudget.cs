@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 
@@ -5,26 +6,46 @@ namespace TsvLive.Tables.Storage;
 
 /// <summary>
 /// How many bytes of table data the server holds, against TsvLive:MaxBytesInMemory (by default half
-/// the memory the process may use). Uploads reserve their bytes as they arrive; when the budget is
-/// full, uploads are refused with a clear message instead of the server running out of memory.
+/// the memory the process may use), and how much of that each client address holds, against its
+/// share (TsvLive:MaxBytesInMemoryShare): one address cannot fill the server for everyone. Uploads
+/// reserve their bytes as they arrive; when either is full, they are refused with a clear message
+/// instead of the server running out of memory.
 /// </summary>
 internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
 {
     private static readonly long s_defaultLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+    private readonly ConcurrentDictionary<string, long> _heldByAddress = new(StringComparer.Ordinal);
     private long _held;
 
     public long Limit => options.Value.MaxBytesInMemory ?? s_defaultLimit;
 
+    /// <summary>What one client address may hold.</summary>
+    public long AddressLimit => (long)(Limit * options.Value.MaxBytesInMemoryShare);
+
     public long Held => Volatile.Read(ref _held);
 
-    public void Reserve(long bytes)
+    public long HeldBy(string address) => _heldByAddress.GetValueOrDefault(address);
+
+    /// <param name="owner">The client address the bytes are charged to.</param>
+    /// <param name="credit">
+    /// Room that is as good as free: the size of the version a replacement will release when it is
+    /// published, so that replacing a table with a file of the same size never fails for lack of memory.
+    /// </param>
+    public void Reserve(long bytes, string owner, long credit = 0)
     {
-        if (Interlocked.Add(ref _held, bytes) > Limit)
+        var held = Interlocked.Add(ref _held, bytes);
+        var byOwner = _heldByAddress.AddOrUpdate(owner, bytes, (_, n) => n + bytes);
+        if (bytes > 0 && (held > Limit + credit || byOwner > AddressLimit + credit))
         {
-            Interlocked.Add(ref _held, -bytes);
-            throw new ServerFullException(Limit);
+            Release(bytes, owner);
+            throw held > Limit + credit ? new ServerFullException(Limit) : new AddressShareFullException(AddressLimit);
         }
     }
 
-    public void Release(long bytes) => Interlocked.Add(ref _held, -bytes);
+    public void Release(long bytes, string owner)
+    {
+        Interlocked.Add(ref _held, -bytes);
+        _heldByAddress.AddOrUpdate(owner, 0, (_, n) => n - bytes);
+        _heldByAddress.TryRemove(new KeyValuePair<string, long>(owner, 0));
+    }
 }

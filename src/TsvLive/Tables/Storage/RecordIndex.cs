@@ -4,12 +4,14 @@ namespace TsvLive.Tables.Storage;
 /// Where data records start, kept sparsely: the byte offset of every <see cref="Stride"/>th record.
 /// A page read starts at the checkpoint at or before its first record and skips at most
 /// <see cref="Stride"/> − 1 records, so a 10-million-row table needs about 5 MB of index.
-/// Append-only with one writer; readers use counts they were given.
+/// The first block starts small and doubles up to <see cref="BlockSize"/>, so a tiny table costs a
+/// few hundred bytes, not 32 KiB. Append-only with one writer; readers use counts they were given.
 /// </summary>
 internal sealed class RecordIndex
 {
     internal const int Stride = 16;
     private const int BlockSize = 4096;
+    private const int FirstBlockSize = 16;
 
     private long[][] _blocks = [];
     private int _checkpointCount;
@@ -17,6 +19,21 @@ internal sealed class RecordIndex
 
     /// <summary>The number of records added (not only checkpoints).</summary>
     public long RecordCount => Volatile.Read(ref _recordCount);
+
+    /// <summary>The memory the index takes, for the memory budget.</summary>
+    public long SizeBytes
+    {
+        get
+        {
+            var blocks = Volatile.Read(ref _blocks);
+            long bytes = blocks.Length * 8L;
+            foreach (var block in blocks)
+            {
+                bytes += (block?.Length ?? 0) * 8L;
+            }
+            return bytes;
+        }
+    }
 
     public void Add(long recordStart)
     {
@@ -29,8 +46,18 @@ internal sealed class RecordIndex
                 Array.Copy(_blocks, blocks, _blocks.Length);
                 Volatile.Write(ref _blocks, blocks);
             }
-            _blocks[block] ??= new long[BlockSize];
-            _blocks[block][_checkpointCount % BlockSize] = recordStart;
+            var slot = _checkpointCount % BlockSize;
+            var current = _blocks[block];
+            if (current is null || slot == current.Length)
+            {
+                // A new block, or the first one grown: copied, filled, then published (readers of an
+                // older copy only read the checkpoints it already held).
+                var grown = new long[block == 0 ? Math.Min(BlockSize, Math.Max(FirstBlockSize, (current?.Length ?? 0) * 2)) : BlockSize];
+                current?.CopyTo(grown, 0);
+                current = grown;
+            }
+            current[slot] = recordStart;
+            Volatile.Write(ref _blocks[block], current);
             _checkpointCount++;
         }
         Volatile.Write(ref _recordCount, _recordCount + 1);

@@ -1,0 +1,36 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using TsvLive.Errors;
+
+namespace TsvLive.Hubs;
+
+/// <summary>
+/// At most TsvLive:HubConnectionsPerMinute hub negotiations per client address (ASP.NET Core's rate
+/// limiting middleware on the hub's negotiate endpoint): a negotiate flood costs the server memory
+/// and everyone else latency. Each page needs one per connection, so the default is far above use.
+/// </summary>
+internal static class HubConnectionRateLimit
+{
+    public const string Policy = "hub-negotiate";
+
+    public static IServiceCollection AddHubConnectionRateLimit(this IServiceCollection services) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(Policy, context =>
+            {
+                if (!context.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal))
+                {
+                    return RateLimitPartition.GetNoLimiter("connect");
+                }
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            limiter.OnRejected = (context, _) =>
+            {
+                var perMinute = context.HttpContext.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
+                throw new TooManyRequestsException(
+                    $"This address has opened {perMinute} live connections in the last minute, the most allowed. Wait a minute; the page connects again by itself.");
+            };
+        });
+}

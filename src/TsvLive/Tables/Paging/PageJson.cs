@@ -1,0 +1,52 @@
+using System.Text.Json;
+
+namespace TsvLive.Tables.Paging;
+
+/// <summary>
+/// Writes a page as JSON (the same members as <see cref="TablePage"/>) straight to the response, row
+/// by row as the rows are parsed: a client that reads slowly holds the server's socket buffers, not
+/// a page built in memory.
+/// </summary>
+internal static class PageJson
+{
+    private const int FlushAfterBytes = 32 * 1024;
+
+    public static async Task WriteAsync(HttpResponse response, PagePlan page, CancellationToken cancellationToken)
+    {
+        response.ContentType = "application/json; charset=utf-8";
+        // Through the body stream: each write waits while Kestrel's response buffer is full (a slow client).
+        await using var json = new Utf8JsonWriter(response.Body);
+        json.WriteStartObject();
+        json.WriteString("id", page.Id);
+        json.WriteNumber("version", page.Version);
+        json.WriteBoolean("complete", page.Content.Complete);
+        json.WriteNumber("page", page.Page);
+        json.WriteNumber("pageSize", page.PageSize);
+        json.WriteNumber("totalRows", page.TotalRows);
+        json.WriteNumber("totalPages", page.TotalPages);
+        json.WriteStartArray("columns");
+        foreach (var column in page.Content.Columns)
+        {
+            json.WriteStringValue(column);
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("rows");
+        foreach (var row in page.Rows())
+        {
+            json.WriteStartArray();
+            foreach (var cell in row)
+            {
+                json.WriteStringValue(cell);
+            }
+            json.WriteEndArray();
+            if (json.BytesPending > FlushAfterBytes)
+            {
+                // The next rows are read only when the client has taken these.
+                await json.FlushAsync(cancellationToken);
+            }
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+    }
+}
