@@ -2,7 +2,7 @@ using TsvLive.LoadTool;
 
 /// <summary>
 /// Measures a TsvLive server from outside, as users meet it (loopback only).
-/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge] [--watchers 1000,10000] [--smoke] [--out results.md]
+/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood] [--watchers 1000,10000] [--smoke] [--out results.md]
 /// Without --server it starts the Release build of src/TsvLive as its own process (with <see cref="ServerProcess.Settings"/>)
 /// and also reports its memory. --smoke runs every scenario at a tiny size, to check that each still runs.
 /// </summary>
@@ -12,7 +12,7 @@ internal static class LoadToolProgram
     {
         var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
             .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
-        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge"];
+        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge", "flood"];
         var scale = options.ContainsKey("smoke") ? LoadScale.Smoke : LoadScale.Full;
         if (options.TryGetValue("watchers", out var w))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using TsvLive.Benchmarks;
@@ -22,6 +23,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         if (only.Contains("pages")) { await PageLatencyAsync(); }
         if (only.Contains("fanout")) { foreach (var n in scale.Watchers) { await FanOutAsync(n); } }
         if (only.Contains("huge")) { await HugeFileAsync(); }
+        if (only.Contains("flood")) { await PageFloodAsync(); }
     }
 
     /// <summary>100 MB over the hub (JSON, MessagePack) and HTTP: time to complete, and to page 1 being readable.</summary>
@@ -102,7 +104,9 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         await one.DisposeAsync();
         Line($"- one client: {single}");
 
-        var clients = await Task.WhenAll(Enumerable.Range(0, clientCount).Select(_ => Hub.ConnectAsync(server.Address, false, cancellationToken)));
+        // Each from its own loopback address, as people are: one address may only read a few pages at once.
+        var clients = await Task.WhenAll(Enumerable.Range(0, clientCount).Select(i =>
+            Hub.ConnectAsync(server.Address, false, cancellationToken, from: IPAddress.Parse($"127.0.1.{i + 1}"))));
         var concurrent = new Latencies();
         await Task.WhenAll(clients.Select(async (client, c) =>
         {
@@ -170,6 +174,71 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         }
         Line("");
         await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
+    }
+
+    /// <summary>
+    /// One address floods the server with large pages (many connections, 1 MB pages, as fast as they
+    /// can) while a person at another address pages: their latency before and during, the server's
+    /// RSS peak, and how many of the flood's reads the server refused.
+    /// </summary>
+    public async Task PageFloodAsync()
+    {
+        var row = new string('x', 1000) + "\n";
+        var created = await CreateAsync(System.Text.Encoding.UTF8.GetBytes("text\n" + string.Concat(Enumerable.Repeat(row, 20_000))), "flood.tsv");
+        await using var person = await Hub.ConnectAsync(server.Address, false, cancellationToken, from: IPAddress.Parse("127.0.2.1"));
+        var random = new Random(7);
+        async Task<Latencies> PageAsync(Func<bool> goOn)
+        {
+            var latencies = new Latencies();
+            while (goOn())
+            {
+                var start = Stopwatch.GetTimestamp();
+                await person.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, 201), 100, cancellationToken);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            return latencies;
+        }
+        var calm = 0;
+        var before = await PageAsync(() => calm++ < 50);
+
+        var flooders = await Task.WhenAll(Enumerable.Range(0, scale.FloodConnections).Select(_ => Hub.ConnectAsync(server.Address, false, cancellationToken)));
+        var refused = 0;
+        var served = 0;
+        long peak = server.ResidentBytes ?? 0;
+        var flooding = true;
+        var sampling = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref flooding))
+            {
+                peak = Math.Max(peak, server.ResidentBytes ?? 0);
+                await Task.Delay(50, cancellationToken);
+            }
+        }, cancellationToken);
+        var flood = Task.WhenAll(flooders.Select(async flooder =>
+        {
+            for (var i = 0; i < scale.FloodPagesEach; i++)
+            {
+                try
+                {
+                    await flooder.InvokeAsync<TablePage>("GetPage", created.Id, 1 + (i % 20), 1000, cancellationToken);
+                    Interlocked.Increment(ref served);
+                }
+                catch (Microsoft.AspNetCore.SignalR.HubException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+        var during = await PageAsync(() => !flood.IsCompleted);
+        await flood;
+        Volatile.Write(ref flooding, false);
+        await sampling;
+        await Task.WhenAll(flooders.Select(f => f.DisposeAsync().AsTask()));
+        Line($"## Page flood: {scale.FloodConnections} connections from one address, {scale.FloodPagesEach} pages of 1 MB each");
+        Line($"- another address paging (100 rows) before: {before}");
+        Line($"- the same during the flood: {during}");
+        Line($"- flood reads served {served:N0}, refused {refused:N0} (the default limit: 8 page reads in flight per address); server RSS peak {peak / 1e6:0} MB");
+        Line("");
     }
 
     /// <summary>A 1 GB file: upload, first and last page, replace, all without error.</summary>

@@ -22,7 +22,7 @@ public sealed class LoadToolSmokeTests
         await using var server = ServerProcess.Existing(app.ServerAddress);
         using var report = new StringWriter();
 
-        await new Scenarios(server, LoadScale.Smoke, report, Ct).RunAsync(["uploads", "memory", "pages", "fanout", "huge"]).WithTimeout(TimeSpan.FromMinutes(2));
+        await new Scenarios(server, LoadScale.Smoke, report, Ct).RunAsync(["uploads", "memory", "pages", "fanout", "huge", "flood"]).WithTimeout(TimeSpan.FromMinutes(2));
 
         var text = report.ToString();
         Assert.Contains("| hub, MessagePack |", text, StringComparison.Ordinal);
@@ -31,5 +31,6 @@ public sealed class LoadToolSmokeTests
         Assert.Contains($"- {LoadScale.Smoke.ConcurrentClients} concurrent clients: p50", text, StringComparison.Ordinal);
         Assert.Contains($"{LoadScale.Smoke.Watchers[0]} of {LoadScale.Smoke.Watchers[0]} got TableReplaced", text, StringComparison.Ordinal);
         Assert.Contains("- replacement: version 2", text, StringComparison.Ordinal);
+        Assert.Contains("- the same during the flood: p50", text, StringComparison.Ordinal);
     }
 }
