@@ -36,7 +36,8 @@ internal static class Hub
         return connection;
     }
 
-    private static SocketsHttpHandler BoundTo(IPAddress from) => new()
+    /// <summary>An HTTP handler whose connections start from <paramref name="from"/> (the tests use it too).</summary>
+    internal static SocketsHttpHandler BoundTo(IPAddress from) => new()
     {
         ConnectCallback = async (context, cancellationToken) =>
         {

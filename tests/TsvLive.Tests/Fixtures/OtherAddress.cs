@@ -9,28 +9,9 @@ namespace TsvLive.Tests.Fixtures;
 /// </summary>
 public static class OtherAddress
 {
-    public static readonly IPAddress Second = IPAddress.Parse("127.0.0.2");
-
     /// <summary>An HTTP client whose connections start from <paramref name="from"/>.</summary>
-    public static HttpClient HttpClientFrom(IPAddress from, Uri server) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+    public static HttpClient HttpClientFrom(IPAddress from, Uri server) =>
+        new(LoadTool.Hub.BoundTo(from)) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>A plain TCP connection to the server from <paramref name="from"/>, with a small receive buffer.</summary>
     public static async Task<Socket> ConnectAsync(IPAddress from, Uri server, CancellationToken cancellationToken)
