@@ -10,7 +10,7 @@ builder.Services.AddTsvLiveLogging(builder.Configuration);
 builder.Services.AddTsvLiveErrors();
 builder.Services.AddTables();
 builder.Services.AddTableHub(builder.Environment);
-builder.Services.AddHealthChecks();
+builder.Services.AddReadiness();
 builder.Services.AddTsvLiveConnectionLimits();
 
 var app = builder.Build();
@@ -26,7 +26,7 @@ app.UseRateLimiter();
 app.MapTablesApi();
 app.MapTableHub();
 app.MapBrowserApp();
-app.MapHealthChecks("/healthz");
+app.MapHealthEndpoints();
 
 app.Run();
 

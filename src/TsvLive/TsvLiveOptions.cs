@@ -7,6 +7,12 @@ public sealed class TsvLiveOptions
 {
     public const string Section = "TsvLive";
 
+    /// <summary>
+    /// Where finished tables are kept, so links survive a restart (relative to the working directory);
+    /// empty keeps tables in memory only.
+    /// </summary>
+    public string DataDirectory { get; set; } = "data";
+
     /// <summary>The largest file accepted, in bytes (413 above it).</summary>
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 1L << 30;

@@ -18,7 +18,7 @@ internal sealed class TableNotFoundException(string id) : TsvLiveException(
     "table-not-found",
     "Table not found",
     (Tables.TableSecrets.LooksLikeId(id) ? $"There is no table with id '{id}'." : "There is no table with that id.") +
-    " The link may be incomplete, or the table was removed when the server restarted.")
+    " The link may be incomplete, or the table no longer exists.")
 {
     public override int StatusCode => StatusCodes.Status404NotFound;
 }
@@ -86,6 +86,14 @@ internal sealed class AddressShareFullException(long share) : TsvLiveException(
     "Your share is full",
     $"The tables uploaded from your address hold as much memory as one address may ({Sizes.Describe(share)}), so this file cannot be taken now. " +
     "Replace one of your tables instead (a replacement may use the room of the version it replaces), or try again later.")
+{
+    public override int StatusCode => StatusCodes.Status507InsufficientStorage;
+}
+
+internal sealed class StorageFailedException() : TsvLiveException(
+    "storage-failed",
+    "Could not save",
+    "The file arrived but could not be saved to the server's storage, so it was not kept and nothing changed. Try again later; the operator can check the data directory (disk full, permissions).")
 {
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }

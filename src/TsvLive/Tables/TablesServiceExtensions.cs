@@ -1,5 +1,6 @@
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using Microsoft.Extensions.Options;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables;
@@ -15,6 +16,11 @@ internal static class TablesServiceExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();
+        // The data directory unless TsvLive:DataDirectory is empty (memory only).
+        services.AddSingleton<ITableStorage>(provider =>
+            string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<TsvLiveOptions>>().Value.DataDirectory)
+                ? new MemoryOnlyStorage()
+                : ActivatorUtilities.CreateInstance<DataDirectoryStorage>(provider));
         services.AddSingleton<PageReader>();
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();

@@ -29,6 +29,8 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string> _settings = new(s_liftedLimits)
     {
+        // Memory only: many servers run at once here, each on its own; the durability tests give theirs a directory.
+        ["TsvLive:DataDirectory"] = "",
         ["Serilog:MinimumLevel:Default"] = "Warning",
         ["TsvLive:NotificationInterval"] = "00:00:00.050",
     };

@@ -48,7 +48,7 @@ public class ShutdownTests
         Assert.Equal(first.ServerAddress, restarted.ServerAddress);
         var missing = await WatchOnceReconnectedAsync(viewer, created.Id);
         Assert.Contains($"no table with id '{created.Id}'", missing.Message, StringComparison.Ordinal);
-        Assert.Contains("removed when the server restarted", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("the table no longer exists", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

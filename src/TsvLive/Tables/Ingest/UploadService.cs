@@ -19,6 +19,7 @@ internal sealed partial class UploadService(
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
     UploadDrain drain,
+    ITableStorage storage,
     ILogger<UploadService> logger)
 {
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
@@ -41,10 +42,13 @@ internal sealed partial class UploadService(
                 store.Add(table);
                 return table.Id;
             }, cancellationToken).ConfigureAwait(false);
-            var version = table!.Finish(content, clock.GetUtcNow());
-            events.UploadProgress(table.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
-            LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return TableCreated.Of(TableInfo.Of(table, version, content), links, editKey);
+            var finished = table!;
+            var finishedAt = clock.GetUtcNow();
+            await StoreAsync(finished, 1, tableName, finishedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+            var version = finished.Finish(content, finishedAt);
+            events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
+            LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return TableCreated.Of(TableInfo.Of(finished, version, content), links, editKey);
         }
         catch when (table is not null)
         {
@@ -79,7 +83,18 @@ internal sealed partial class UploadService(
             throw;
         }
         var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
-        var (previous, version) = table.Replace(content, tableName, clock.GetUtcNow(), uploader.AddressKey);
+        var replacedAt = clock.GetUtcNow();
+        try
+        {
+            // One replacement at a time, so the version stored now is the one published next.
+            await StoreAsync(table, table.Current.Version + 1, tableName, replacedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            events.ReplacementAbandoned(table.Id);
+            throw;
+        }
+        var (previous, version) = table.Replace(content, tableName, replacedAt, uploader.AddressKey);
         budget.Release(previous.Content().HeldBytes, previous.ChargedTo);
         var info = TableInfo.Of(table, version, content);
         events.TableReplaced(info);
@@ -133,6 +148,29 @@ internal sealed partial class UploadService(
         }
     }
 
+    /// <summary>
+    /// Stores a finished version before it is published. When storing fails, the version's memory is
+    /// given back and the upload fails with a clear error; what was stored and published before stays.
+    /// </summary>
+    private async Task StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, string chargedTo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo),
+                content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            budget.Release(content.HeldBytes, chargedTo);
+            LogNotStored(e, table.Id, version);
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageFailedException();
+            }
+            throw;
+        }
+    }
+
     private IAsyncEnumerable<ReadOnlyMemory<byte>> Receive(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken) =>
         chunks.WithTimeouts(options.Value.UploadIdleTimeout,
             (long)(options.Value.UploadIdleTimeout.TotalSeconds * options.Value.MinUploadBytesPerSecond), drain.Stopping, cancellationToken);
@@ -148,6 +186,9 @@ internal sealed partial class UploadService(
 
     [LoggerMessage(LogLevel.Information, "Stored table {TableId} version {Version}: {Bytes} bytes, {Rows} rows, {Dialect} dialect, in {ElapsedMs:0} ms")]
     private partial void LogStored(string tableId, int version, long bytes, long rows, string dialect, double elapsedMs);
+
+    [LoggerMessage(LogLevel.Error, "Table {TableId} version {Version} could not be stored; it was not kept")]
+    private partial void LogNotStored(Exception exception, string tableId, int version);
 
     [LoggerMessage(LogLevel.Information, "Upload for table {TableId} ended without a new version after {Bytes} bytes: {Reason}")]
     private partial void LogFailed(string? tableId, long bytes, string reason);

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace TsvLive.Tables.Storage;
+
+/// <summary>
+/// Tables in a directory (TsvLive:DataDirectory): <c>tables/{id}/{version}.tsv</c> holds a version's
+/// bytes exactly as uploaded, <c>tables/{id}/table.json</c> the table's metadata (edit key hash,
+/// current version, name, times). Every file is written under a temporary name, flushed to disk
+/// and renamed into place; the metadata is renamed last and is the commit point, so a crash at any
+/// moment leaves the old state or the new one. Leftover temporary files are removed at start.
+/// </summary>
+internal sealed partial class DataDirectoryStorage : ITableStorage
+{
+    private const string MetadataFile = "table.json";
+    private const string TemporarySuffix = ".tmp";
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _tables;
+    private readonly ILogger<DataDirectoryStorage> _logger;
+
+    public DataDirectoryStorage(IOptions<TsvLiveOptions> options, ILogger<DataDirectoryStorage> logger)
+    {
+        _logger = logger;
+        Root = Path.GetFullPath(options.Value.DataDirectory);
+        _tables = Path.Combine(Root, "tables");
+        Directory.CreateDirectory(_tables);
+        RemoveLeftovers();
+    }
+
+    public string Root { get; }
+
+    public async Task SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_tables, table.Id);
+        Directory.CreateDirectory(folder);
+        var bytesFile = Path.Combine(folder, VersionFile(table.Version));
+        await using (var bytes = content.Raw.OpenRead(0, content.SizeBytes))
+        {
+            await WriteAtomicallyAsync(bytesFile, (file, ct) => bytes.CopyToAsync(file, ct), cancellationToken);
+        }
+        var metadata = Path.Combine(folder, MetadataFile);
+        var previous = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
+        await WriteAtomicallyAsync(metadata, (file, ct) => JsonSerializer.SerializeAsync(file, table, s_json, ct), cancellationToken);
+        FlushDirectory(folder);
+        if (previous is not null && previous.Version != table.Version)
+        {
+            File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
+        }
+    }
+
+    public async Task<(StoredTable Table, Stream Bytes)?> OpenAsync(string id, CancellationToken cancellationToken)
+    {
+        var metadata = Path.Combine(_tables, id, MetadataFile);
+        if (!File.Exists(metadata))
+        {
+            return null;
+        }
+        var table = await ReadMetadataAsync(metadata, cancellationToken);
+        var bytes = File.OpenRead(Path.Combine(_tables, id, VersionFile(table.Version)));
+        return (table, bytes);
+    }
+
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
+    {
+        var probe = Path.Combine(Root, $"ready-{Guid.NewGuid():N}{TemporarySuffix}");
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"The data directory {Root} cannot be written: {e.Message}";
+        }
+    }
+
+    private static string VersionFile(int version) => $"{version}.tsv";
+
+    private static async Task<StoredTable> ReadMetadataAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<StoredTable>(file, s_json, cancellationToken)
+            ?? throw new InvalidDataException($"{path} is empty.");
+    }
+
+    /// <summary>Writes under a temporary name, flushes to the disk, then renames over <paramref name="path"/>.</summary>
+    private static async Task WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var temporary = path + TemporarySuffix;
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await write(file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Makes the renames in <paramref name="folder"/> durable (fsync of the directory, where the platform allows it).</summary>
+    private void FlushDirectory(string folder)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(folder, FileMode.Open, FileAccess.Read);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogDirectoryNotFlushed(folder, e.Message);
+        }
+    }
+
+    /// <summary>An upload a crash interrupted leaves only temporary files: removed here, before anything is served.</summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var leftover in Directory.EnumerateFiles(Root, "*" + TemporarySuffix, SearchOption.AllDirectories))
+        {
+            File.Delete(leftover);
+            LogLeftoverRemoved(leftover);
+        }
+        foreach (var folder in Directory.EnumerateDirectories(_tables))
+        {
+            var metadata = Path.Combine(folder, MetadataFile);
+            if (!File.Exists(metadata))
+            {
+                Directory.Delete(folder, recursive: true); // a first version that never got its metadata
+                LogLeftoverRemoved(folder);
+                continue;
+            }
+            // A replacement whose bytes were renamed into place but whose metadata was not: not committed.
+            var current = VersionFile(ReadMetadataAsync(metadata, CancellationToken.None).GetAwaiter().GetResult().Version);
+            foreach (var version in Directory.EnumerateFiles(folder, "*.tsv").Where(f => Path.GetFileName(f) != current))
+            {
+                File.Delete(version);
+                LogLeftoverRemoved(version);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Removed {Path}, left by an upload that did not finish")]
+    private partial void LogLeftoverRemoved(string path);
+
+    [LoggerMessage(LogLevel.Debug, "Could not flush the directory {Folder} to disk: {Reason}")]
+    private partial void LogDirectoryNotFlushed(string folder, string reason);
+}
