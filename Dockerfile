@@ -15,11 +15,15 @@ COPY wwwroot/ wwwroot/
 COPY --from=client /src/wwwroot/node_modules wwwroot/node_modules
 RUN dotnet publish src/TsvLive/TsvLive.csproj -c Release -o /app --no-restore
 
-# Run, as the image's non-root user
+# Run, as the image's non-root user; tables are kept in /data (a volume it owns)
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-ENV ASPNETCORE_HTTP_PORTS=8080
+RUN mkdir -p /data && chown "$APP_UID" /data
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    TsvLive__DataDirectory=/data
+VOLUME /data
 EXPOSE 8080
 USER $APP_UID
 ENTRYPOINT ["dotnet", "TsvLive.dll"]

@@ -1,5 +1,6 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
 
@@ -27,6 +28,7 @@ internal static class HubServiceExtensions
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<HubConnections>();
         services.AddSingleton<TableEvents>();
+        services.AddSingleton<ITableEvents>(provider => provider.GetRequiredService<TableEvents>());
         services.AddHostedService<ViewerCountBroadcaster>();
         services.AddHubConnectionRateLimit();
         return services;

@@ -7,7 +7,7 @@ namespace TsvLive.Hubs;
 /// Sends the hub's events. Sending never makes the caller wait: an upload must not slow down
 /// because one viewer reads its socket slowly, and a failed send is logged, not thrown.
 /// </summary>
-internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> hub, ILogger<TableEvents> logger)
+internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> hub, ILogger<TableEvents> logger) : ITableEvents
 {
     public static string Group(string tableId) => "table:" + tableId;
 

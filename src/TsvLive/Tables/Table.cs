@@ -11,11 +11,19 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private readonly Lock _publishing = new();
     private TableVersion _current = first;
     private int _replacing;
+    private long _lastUsed = Environment.TickCount64;
 
     public string Id => id;
     public byte[] EditKeyHash => editKeyHash;
     public DateTimeOffset CreatedAt => createdAt;
     public TableVersion Current => Volatile.Read(ref _current);
+
+    /// <summary>When the table was last looked up (for eviction, least recently used first).</summary>
+    public long LastUsed => Volatile.Read(ref _lastUsed);
+
+    public bool IsReplacing => Volatile.Read(ref _replacing) != 0;
+
+    public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
 
     /// <summary>Refuses a missing or wrong edit key; the key is compared in constant time with the stored hash.</summary>
     public void RequireEditKey(string? editKey)

@@ -10,7 +10,7 @@ namespace TsvLive.Tables;
 /// <see cref="ITableStorage"/>, read back into memory the first time they are asked for. Nothing is
 /// read at start, so a server with many stored tables is ready at once.
 /// </summary>
-internal sealed class TableStore(ITableStorage storage, MemoryBudget budget)
+internal sealed partial class TableStore
 {
     /// <summary>A stored table passed the limits when it was uploaded; lowering them later must not lose it.</summary>
     private static readonly TsvLiveOptions s_storedLimits = new()
@@ -23,6 +23,21 @@ internal sealed class TableStore(ITableStorage storage, MemoryBudget budget)
 
     private readonly ConcurrentDictionary<string, Table> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Table?>>> _loading = new(StringComparer.Ordinal);
+    private readonly ITableStorage _storage;
+    private readonly MemoryBudget _budget;
+    private readonly ILogger<TableStore> _logger;
+
+    public TableStore(ITableStorage storage, MemoryBudget budget, ILogger<TableStore> logger)
+    {
+        _storage = storage;
+        _budget = budget;
+        _logger = logger;
+        if (storage is not MemoryOnlyStorage)
+        {
+            // Stored tables can leave memory when room is needed: they come back on demand.
+            budget.UseEvictor(Evict);
+        }
+    }
 
     /// <summary>The tables in memory.</summary>
     public int Count => _tables.Count;
@@ -36,6 +51,7 @@ internal sealed class TableStore(ITableStorage storage, MemoryBudget budget)
         }
         if (_tables.TryGetValue(id!, out table!))
         {
+            table.Touch();
             return true;
         }
         // Read back from storage once, however many ask at the same moment. (Synchronous for the
@@ -64,10 +80,43 @@ internal sealed class TableStore(ITableStorage storage, MemoryBudget budget)
 
     public void Remove(Table table) => _tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table));
 
+    /// <summary>
+    /// Drops finished tables from memory, least recently used first, until <paramref name="bytes"/>
+    /// are free (only <paramref name="owner"/>'s when given). Tables being uploaded or replaced stay.
+    /// Returns the bytes freed.
+    /// </summary>
+    private long Evict(long bytes, string? owner)
+    {
+        long freed = 0;
+        var candidates = _tables.Values
+            .Where(t => !t.IsReplacing && t.Current is { } v && (owner is null || v.ChargedTo == owner) && v.Content().Complete)
+            .OrderBy(t => t.LastUsed)
+            .ToList();
+        foreach (var table in candidates)
+        {
+            if (freed >= bytes)
+            {
+                break;
+            }
+            if (_tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table)))
+            {
+                var version = table.Current;
+                var held = version.Content().HeldBytes;
+                _budget.Release(held, version.ChargedTo);
+                freed += held;
+                LogEvicted(table.Id, held);
+            }
+        }
+        return freed;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Evicted table {TableId} from memory ({Bytes} bytes); it is read back from storage when asked for")]
+    private partial void LogEvicted(string tableId, long bytes);
+
     /// <summary>A stored table, indexed again from its bytes (the same path as an upload) and kept in memory.</summary>
     private async Task<Table?> LoadAsync(string id)
     {
-        if (await storage.OpenAsync(id, CancellationToken.None).ConfigureAwait(false) is not var (stored, bytes))
+        if (await _storage.OpenAsync(id, CancellationToken.None).ConfigureAwait(false) is not var (stored, bytes))
         {
             return null;
         }
@@ -79,7 +128,7 @@ internal sealed class TableStore(ITableStorage storage, MemoryBudget budget)
             ingest.Append(chunk.Span);
         }
         var content = await ingest.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-        budget.Reserve(content.HeldBytes, stored.ChargedTo);
+        _budget.Reserve(content.HeldBytes, stored.ChargedTo);
         var table = new Table(stored.Id, Convert.FromBase64String(stored.EditKeyHash), stored.CreatedAt,
             new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo));
         return _tables.GetOrAdd(id, table);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
-using TsvLive.Hubs;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -13,7 +12,7 @@ namespace TsvLive.Tables.Ingest;
 /// </summary>
 internal sealed partial class UploadService(
     TableStore store,
-    TableEvents events,
+    ITableEvents events,
     UploadGate gate,
     MemoryBudget budget,
     IOptions<TsvLiveOptions> options,

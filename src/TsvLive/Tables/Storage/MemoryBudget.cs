@@ -8,14 +8,16 @@ namespace TsvLive.Tables.Storage;
 /// How many bytes of table data the server holds, against TsvLive:MaxBytesInMemory (by default half
 /// the memory the process may use), and how much of that each client address holds, against its
 /// share (TsvLive:MaxBytesInMemoryShare): one address cannot fill the server for everyone. Uploads
-/// reserve their bytes as they arrive; when either is full, they are refused with a clear message
-/// instead of the server running out of memory.
+/// reserve their bytes as they arrive; when either is full, tables that are stored elsewhere are
+/// evicted from memory (least recently used first, read back on demand), and only when that cannot
+/// make room is the upload refused with a clear message instead of the server running out of memory.
 /// </summary>
 internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
 {
     private static readonly long s_defaultLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
     private readonly ConcurrentDictionary<string, long> _heldByAddress = new(StringComparer.Ordinal);
     private long _held;
+    private Func<long, string?, long>? _evict;
 
     public long Limit => options.Value.MaxBytesInMemory ?? s_defaultLimit;
 
@@ -26,6 +28,12 @@ internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
 
     public long HeldBy(string address) => _heldByAddress.GetValueOrDefault(address);
 
+    /// <summary>
+    /// Who can make room by dropping tables from memory that are safe elsewhere (TableStore, when the
+    /// tables are stored): called with the bytes needed and, for an address over its share, that address.
+    /// </summary>
+    public void UseEvictor(Func<long, string?, long> evict) => _evict = evict;
+
     /// <param name="owner">The client address the bytes are charged to.</param>
     /// <param name="credit">
     /// Room that is as good as free: the size of the version a replacement will release when it is
@@ -33,14 +41,28 @@ internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
     /// </param>
     public void Reserve(long bytes, string owner, long credit = 0)
     {
-        var held = Interlocked.Add(ref _held, bytes);
-        var byOwner = _heldByAddress.AddOrUpdate(owner, bytes, (_, n) => n + bytes);
-        if (bytes > 0 && (held > Limit + credit || byOwner > AddressLimit + credit))
+        if (!TryReserve(bytes, owner, credit, out var overall) && !(MakeRoom(bytes, owner, overall) && TryReserve(bytes, owner, credit, out overall)))
         {
-            Release(bytes, owner);
-            throw held > Limit + credit ? new ServerFullException(Limit) : new AddressShareFullException(AddressLimit);
+            throw overall ? new ServerFullException(Limit) : new AddressShareFullException(AddressLimit);
         }
     }
+
+    private bool TryReserve(long bytes, string owner, long credit, out bool overall)
+    {
+        var held = Interlocked.Add(ref _held, bytes);
+        var byOwner = _heldByAddress.AddOrUpdate(owner, bytes, (_, n) => n + bytes);
+        overall = held > Limit + credit;
+        if (bytes > 0 && (overall || byOwner > AddressLimit + credit))
+        {
+            Release(bytes, owner);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Evicts least recently used tables (any, or the owner's when its share is the limit); whether anything was freed.</summary>
+    private bool MakeRoom(long bytes, string owner, bool overall) =>
+        _evict is { } evict && evict(bytes, overall ? null : owner) > 0;
 
     public void Release(long bytes, string owner)
     {

@@ -1,0 +1,15 @@
+namespace TsvLive.Tables;
+
+/// <summary>
+/// What happened to a table, for whoever tells the people watching it (Hubs/ implements it with
+/// SignalR). Tables/ says what happened; it does not know how the news travels. Never blocks.
+/// </summary>
+internal interface ITableEvents
+{
+    void TableReplaced(TableInfo table);
+
+    /// <param name="uploaderConnectionId">The uploading hub connection, which hears progress once even when it also watches.</param>
+    void UploadProgress(string tableId, long bytesReceived, long rowCount, string? uploaderConnectionId);
+
+    void ReplacementAbandoned(string tableId);
+}
