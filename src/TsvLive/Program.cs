@@ -1,6 +1,7 @@
 using TsvLive.Errors;
 using TsvLive.Hubs;
 using TsvLive.Logging;
+using TsvLive.Operations;
 using TsvLive.Tables;
 using TsvLive.Web;
 
@@ -11,6 +12,7 @@ builder.Services.AddTsvLiveErrors();
 builder.Services.AddTables();
 builder.Services.AddTableHub(builder.Environment);
 builder.Services.AddReadiness();
+builder.Services.AddTsvLiveMetrics();
 builder.Services.AddTsvLiveConnectionLimits();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.MapTablesApi();
 app.MapTableHub();
 app.MapBrowserApp();
 app.MapHealthEndpoints();
+app.MapTsvLiveMetrics();
 
 app.Run();
 

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using TsvLive.Operations;
 
 namespace TsvLive.Errors;
 
 /// <summary>Answers the errors a client caused with problem+json (RFC 9457) whose detail says what to do.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, TsvLiveMetrics metrics) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -31,6 +32,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             return false;
         }
+        metrics.Refused((string)problem.Extensions["code"]!);
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using TsvLive.Errors;
+using TsvLive.Operations;
 
 namespace TsvLive.Hubs;
 
@@ -11,7 +12,7 @@ namespace TsvLive.Hubs;
 /// flood the log); anything unexpected at Error with its stack trace. SignalR's own "Failed to invoke
 /// hub method" event is turned off in <see cref="Logging.LoggingExtensions"/>.
 /// </summary>
-internal sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
+internal sealed partial class HubErrorFilter(TsvLiveMetrics metrics, ILogger<HubErrorFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -22,6 +23,7 @@ internal sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : I
         }
         catch (TsvLiveException e)
         {
+            metrics.Refused(e.Code);
             LogRefused(invocationContext.HubMethodName, e.Code, invocationContext.Context.ConnectionId);
             throw new HubException(MessageOf(e), e);
         }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TsvLive.Operations;
 using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
@@ -14,6 +16,7 @@ internal sealed class TablesHub(
     UploadService uploads,
     ViewerRegistry viewers,
     HubConnections connections,
+    TsvLiveMetrics metrics,
     IOptions<TsvLiveOptions> options) : Hub<ITableClient>
 {
     public const string Path = "/hubs/tables";
@@ -36,8 +39,11 @@ internal sealed class TablesHub(
 
     public TablePage GetPage(string id, long page, int pageSize)
     {
+        var started = Stopwatch.GetTimestamp();
         using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
-        return pages.Read(id, page, pageSize);
+        var read = pages.Read(id, page, pageSize);
+        metrics.PageRead(Stopwatch.GetElapsedTime(started));
+        return read;
     }
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 
+using TsvLive.Operations;
+
 namespace TsvLive.Hubs;
 
 /// <summary>
@@ -9,6 +11,9 @@ namespace TsvLive.Hubs;
 /// </summary>
 internal sealed class ViewerRegistry
 {
+    public ViewerRegistry(TsvLiveMetrics metrics) =>
+        metrics.Observe("tsvlive.watchers", "{connection}", "Hub connections watching a table", () => _viewersByTable.Values.Sum(v => (long)v.Count));
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _viewersByTable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _tablesByConnection = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _changed = new(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TsvLive.Errors;
+using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
 
@@ -27,11 +28,16 @@ internal sealed partial class TableStore
     private readonly MemoryBudget _budget;
     private readonly ILogger<TableStore> _logger;
 
-    public TableStore(ITableStorage storage, MemoryBudget budget, ILogger<TableStore> logger)
+    private readonly TsvLiveMetrics _metrics;
+
+    public TableStore(ITableStorage storage, MemoryBudget budget, TsvLiveMetrics metrics, ILogger<TableStore> logger)
     {
         _storage = storage;
         _budget = budget;
+        _metrics = metrics;
         _logger = logger;
+        metrics.Observe("tsvlive.tables.in_memory", "{table}", "Tables held in memory", () => _tables.Count);
+        metrics.Observe("tsvlive.bytes.in_memory", "By", "Memory the tables hold, as the budget counts it", () => budget.Held);
         if (storage is not MemoryOnlyStorage)
         {
             // Stored tables can leave memory when room is needed: they come back on demand.
@@ -104,6 +110,7 @@ internal sealed partial class TableStore
                 var held = version.Content().HeldBytes;
                 _budget.Release(held, version.ChargedTo);
                 freed += held;
+                _metrics.Evicted();
                 LogEvicted(table.Id, held);
             }
         }

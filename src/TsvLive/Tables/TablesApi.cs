@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 
@@ -50,11 +52,14 @@ internal static class TablesApi
 
     /// <summary>A page, checked before the answer starts and then written as its rows are read.</summary>
     private static async Task GetRows(
-        string id, string? page, string? pageSize, HttpContext http, PageReader pages, PageReadGate gate, CancellationToken cancellationToken)
+        string id, string? page, string? pageSize, HttpContext http, PageReader pages, PageReadGate gate, TsvLiveMetrics metrics,
+        CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         using var reading = gate.Enter(http.Connection.RemoteIpAddress);
         var plan = pages.Plan(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"));
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
+        metrics.PageRead(Stopwatch.GetElapsedTime(started));
     }
 
     private static FileStreamHttpResult GetFile(string id, TableStore store)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Operations;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -19,6 +20,7 @@ internal sealed partial class UploadService(
     TimeProvider clock,
     UploadDrain drain,
     ITableStorage storage,
+    TsvLiveMetrics metrics,
     ILogger<UploadService> logger)
 {
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
@@ -46,6 +48,7 @@ internal sealed partial class UploadService(
             await StoreAsync(finished, 1, tableName, finishedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
             var version = finished.Finish(content, finishedAt);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
+            metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
             LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return TableCreated.Of(TableInfo.Of(finished, version, content), links, editKey);
         }
@@ -97,6 +100,7 @@ internal sealed partial class UploadService(
         budget.Release(previous.Content().HeldBytes, previous.ChargedTo);
         var info = TableInfo.Of(table, version, content);
         events.TableReplaced(info);
+        metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
         LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return info;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TsvLive.Operations;
 
 namespace TsvLive.Tables.Storage;
 
@@ -19,13 +20,16 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     private readonly string _tables;
     private readonly ILogger<DataDirectoryStorage> _logger;
 
-    public DataDirectoryStorage(IOptions<TsvLiveOptions> options, ILogger<DataDirectoryStorage> logger)
+    public DataDirectoryStorage(IOptions<TsvLiveOptions> options, TsvLiveMetrics metrics, ILogger<DataDirectoryStorage> logger)
     {
         _logger = logger;
         Root = Path.GetFullPath(options.Value.DataDirectory);
         _tables = Path.Combine(Root, "tables");
         Directory.CreateDirectory(_tables);
         RemoveLeftovers();
+        metrics.Observe("tsvlive.tables.on_disk", "{table}", "Tables kept in the data directory", () => Directory.EnumerateDirectories(_tables).LongCount());
+        metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory",
+            () => Directory.EnumerateFiles(_tables, "*.tsv", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
     }
 
     public string Root { get; }
