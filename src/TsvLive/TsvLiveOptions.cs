@@ -13,6 +13,14 @@ public sealed class TsvLiveOptions
     /// </summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>The most bytes the data directory may hold (the tables' files); none by default. 507 "Storage full" beyond it.</summary>
+    [Range(1, long.MaxValue)]
+    public long? MaxDiskBytes { get; set; }
+
+    /// <summary>Tables not viewed for this long are deleted (a background sweep logs each); off by default.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan? ExpireAfter { get; set; }
+
     /// <summary>The largest file accepted, in bytes (413 above it).</summary>
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 1L << 30;

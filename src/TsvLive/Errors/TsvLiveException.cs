@@ -98,6 +98,15 @@ internal sealed class StorageFailedException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }
 
+internal sealed class StorageFullException(long limit) : TsvLiveException(
+    "storage-full",
+    "Storage full",
+    $"The server's storage holds as much as it may ({Sizes.Describe(limit)}), so this file was not kept and nothing changed. " +
+    "Try again later; the operator can raise TsvLive:MaxDiskBytes or remove old tables.")
+{
+    public override int StatusCode => StatusCodes.Status507InsufficientStorage;
+}
+
 internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
     "upload-stalled",
     "Upload stalled",

@@ -12,6 +12,7 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private TableVersion _current = first;
     private int _replacing;
     private long _lastUsed = Environment.TickCount64;
+    private long _viewNoted = long.MinValue;
 
     public string Id => id;
     public byte[] EditKeyHash => editKeyHash;
@@ -24,6 +25,14 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public bool IsReplacing => Volatile.Read(ref _replacing) != 0;
 
     public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
+
+    /// <summary>Whether a view should be noted in storage now (at most once per <paramref name="every"/>).</summary>
+    public bool IsViewNoteDue(TimeSpan every)
+    {
+        var now = Environment.TickCount64;
+        var noted = Volatile.Read(ref _viewNoted);
+        return now - noted >= (long)every.TotalMilliseconds && Interlocked.CompareExchange(ref _viewNoted, now, noted) == noted;
+    }
 
     /// <summary>Refuses a missing or wrong edit key; the key is compared in constant time with the stored hash.</summary>
     public void RequireEditKey(string? editKey)

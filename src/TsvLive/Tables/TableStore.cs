@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
@@ -29,9 +30,11 @@ internal sealed partial class TableStore
     private readonly ILogger<TableStore> _logger;
 
     private readonly TsvLiveMetrics _metrics;
+    private readonly TimeSpan? _expireAfter;
 
-    public TableStore(ITableStorage storage, MemoryBudget budget, TsvLiveMetrics metrics, ILogger<TableStore> logger)
+    public TableStore(ITableStorage storage, MemoryBudget budget, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options, ILogger<TableStore> logger)
     {
+        _expireAfter = options.Value.ExpireAfter;
         _storage = storage;
         _budget = budget;
         _metrics = metrics;
@@ -57,7 +60,7 @@ internal sealed partial class TableStore
         }
         if (_tables.TryGetValue(id!, out table!))
         {
-            table.Touch();
+            Viewed(table);
             return true;
         }
         // Read back from storage once, however many ask at the same moment. (Synchronous for the
@@ -66,6 +69,10 @@ internal sealed partial class TableStore
         try
         {
             table = loading.Value.GetAwaiter().GetResult()!;
+            if (table is not null)
+            {
+                Viewed(table);
+            }
             return table is not null;
         }
         finally
@@ -85,6 +92,44 @@ internal sealed partial class TableStore
     }
 
     public void Remove(Table table) => _tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table));
+
+    /// <summary>
+    /// Deletes the tables not viewed for <paramref name="unused"/> (an expiry sweep): from memory and from
+    /// storage. Tables being uploaded or replaced stay. Returns the ids deleted.
+    /// </summary>
+    public IReadOnlyList<string> DeleteNotViewedFor(TimeSpan unused)
+    {
+        var deleted = new List<string>();
+        var cutoffTicks = Environment.TickCount64 - (long)unused.TotalMilliseconds;
+        var stored = _storage.NotViewedSince(DateTimeOffset.UtcNow - unused).ToHashSet(StringComparer.Ordinal);
+        var inMemoryOnly = _storage is MemoryOnlyStorage
+            ? _tables.Values.Where(t => t.LastUsed < cutoffTicks).Select(t => t.Id)
+            : [];
+        foreach (var id in stored.Concat(inMemoryOnly).Distinct())
+        {
+            if (_tables.TryGetValue(id, out var table))
+            {
+                if (table.IsReplacing || !table.Current.Content().Complete || table.LastUsed >= cutoffTicks || !_tables.TryRemove(new KeyValuePair<string, Table>(id, table)))
+                {
+                    continue;
+                }
+                _budget.Release(table.Current.Content().HeldBytes, table.Current.ChargedTo);
+            }
+            _storage.Delete(id);
+            deleted.Add(id);
+        }
+        return deleted;
+    }
+
+    /// <summary>A look at the table: for eviction in memory, and (a few times per expiry period at most) in storage, for expiry.</summary>
+    private void Viewed(Table table)
+    {
+        table.Touch();
+        if (_expireAfter is { } unused && table.IsViewNoteDue(TimeSpan.FromTicks(Math.Min(unused.Ticks / 4, TimeSpan.FromMinutes(1).Ticks))))
+        {
+            _storage.Viewed(table.Id);
+        }
+    }
 
     /// <summary>
     /// Drops finished tables from memory, least recently used first, until <paramref name="bytes"/>

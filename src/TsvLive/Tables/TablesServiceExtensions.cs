@@ -27,6 +27,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadDrain>();
         services.AddSingleton<MemoryBudget>();
+        services.AddHostedService<TableExpiry>();
         return services;
     }
 }

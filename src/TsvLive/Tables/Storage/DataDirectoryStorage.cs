@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TsvLive.Errors;
 using TsvLive.Operations;
 
 namespace TsvLive.Tables.Storage;
@@ -18,7 +19,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly string _tables;
+    private readonly long? _maxBytes;
     private readonly ILogger<DataDirectoryStorage> _logger;
+    private long _bytes;
 
     public DataDirectoryStorage(IOptions<TsvLiveOptions> options, TsvLiveMetrics metrics, ILogger<DataDirectoryStorage> logger)
     {
@@ -26,10 +29,11 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         Root = Path.GetFullPath(options.Value.DataDirectory);
         _tables = Path.Combine(Root, "tables");
         Directory.CreateDirectory(_tables);
+        _maxBytes = options.Value.MaxDiskBytes;
         RemoveLeftovers();
+        _bytes = Directory.EnumerateFiles(_tables, "*.tsv", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         metrics.Observe("tsvlive.tables.on_disk", "{table}", "Tables kept in the data directory", () => Directory.EnumerateDirectories(_tables).LongCount());
-        metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory",
-            () => Directory.EnumerateFiles(_tables, "*.tsv", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
+        metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory", () => Volatile.Read(ref _bytes));
     }
 
     public string Root { get; }
@@ -37,20 +41,42 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     public async Task SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, table.Id);
+        var metadata = Path.Combine(folder, MetadataFile);
+        var previous = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
+        var previousBytes = previous is null ? 0 : new FileInfo(Path.Combine(folder, VersionFile(previous.Version))).Length;
+        // The disk budget, counting the version this one replaces as free (it is deleted once this one is in).
+        if (Interlocked.Add(ref _bytes, content.SizeBytes) - previousBytes > _maxBytes)
+        {
+            Interlocked.Add(ref _bytes, -content.SizeBytes);
+            throw new StorageFullException(_maxBytes.Value);
+        }
+        try
+        {
+            await WriteVersionAsync(folder, table, content, metadata, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Add(ref _bytes, -content.SizeBytes);
+            throw;
+        }
+        if (previous is not null && previous.Version != table.Version)
+        {
+            File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
+            Interlocked.Add(ref _bytes, -previousBytes);
+        }
+    }
+
+    /// <summary>The version's bytes, then the metadata (the commit point), each atomically; then the folder flushed.</summary>
+    private async Task WriteVersionAsync(string folder, StoredTable table, TableContent content, string metadata, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(folder);
         var bytesFile = Path.Combine(folder, VersionFile(table.Version));
         await using (var bytes = content.Raw.OpenRead(0, content.SizeBytes))
         {
             await WriteAtomicallyAsync(bytesFile, (file, ct) => bytes.CopyToAsync(file, ct), cancellationToken);
         }
-        var metadata = Path.Combine(folder, MetadataFile);
-        var previous = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
         await WriteAtomicallyAsync(metadata, (file, ct) => JsonSerializer.SerializeAsync(file, table, s_json, ct), cancellationToken);
         FlushDirectory(folder);
-        if (previous is not null && previous.Version != table.Version)
-        {
-            File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
-        }
     }
 
     public async Task<(StoredTable Table, Stream Bytes)?> OpenAsync(string id, CancellationToken cancellationToken)
@@ -78,6 +104,33 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         {
             return $"The data directory {Root} cannot be written: {e.Message}";
         }
+    }
+
+    /// <summary>The metadata file's time is the table's last view (the metadata is rewritten only when a version is added).</summary>
+    public void Viewed(string id)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(_tables, id, MetadataFile), DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogViewNotNoted(id, e.Message); // expiry may come early for this table; serving it goes on
+        }
+    }
+
+    public IEnumerable<string> NotViewedSince(DateTimeOffset before) =>
+        Directory.EnumerateDirectories(_tables)
+            .Where(folder => File.Exists(Path.Combine(folder, MetadataFile)) && File.GetLastWriteTimeUtc(Path.Combine(folder, MetadataFile)) < before.UtcDateTime)
+            .Select(Path.GetFileName)
+            .OfType<string>();
+
+    public void Delete(string id)
+    {
+        var folder = Path.Combine(_tables, id);
+        var bytes = Directory.EnumerateFiles(folder, "*.tsv").Sum(f => new FileInfo(f).Length);
+        Directory.Delete(folder, recursive: true);
+        Interlocked.Add(ref _bytes, -bytes);
     }
 
     private static string VersionFile(int version) => $"{version}.tsv";
@@ -153,6 +206,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     [LoggerMessage(LogLevel.Information, "Removed {Path}, left by an upload that did not finish")]
     private partial void LogLeftoverRemoved(string path);
+
+    [LoggerMessage(LogLevel.Warning, "Could not note that table {TableId} was viewed: {Reason}")]
+    private partial void LogViewNotNoted(string tableId, string reason);
 
     [LoggerMessage(LogLevel.Debug, "Could not flush the directory {Folder} to disk: {Reason}")]
     private partial void LogDirectoryNotFlushed(string folder, string reason);

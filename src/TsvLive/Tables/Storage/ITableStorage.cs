@@ -18,6 +18,15 @@ internal interface ITableStorage
 
     /// <summary>Whether the storage can take a new version now; the reason when not (for /readyz).</summary>
     Task<string?> ProblemAsync(CancellationToken cancellationToken);
+
+    /// <summary>Notes that the table was viewed now (for expiry).</summary>
+    void Viewed(string id);
+
+    /// <summary>The stored tables last viewed before <paramref name="before"/>.</summary>
+    IEnumerable<string> NotViewedSince(DateTimeOffset before);
+
+    /// <summary>Deletes a stored table, every version of it.</summary>
+    void Delete(string id);
 }
 
 /// <summary>What is stored of a table besides its bytes: enough to serve it again after a restart.</summary>
@@ -39,4 +48,10 @@ internal sealed class MemoryOnlyStorage : ITableStorage
         Task.FromResult<(StoredTable, Stream)?>(null);
 
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public void Viewed(string id) { }
+
+    public IEnumerable<string> NotViewedSince(DateTimeOffset before) => [];
+
+    public void Delete(string id) { }
 }

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using TsvLive.Tables;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Tables;
+
+/// <summary>The data directory's own limits: a disk budget, and expiry of tables nobody views.</summary>
+public sealed class StorageLimitsTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("tsvlive-limits-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AFullDiskRefusesWith507AndWhatIsStoredStaysIntact()
+    {
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", _data).With("TsvLive:MaxDiskBytes", "150000");
+        using var http = app.CreateHttpClient();
+        var first = await app.CreateTableAsync(Tsv.Numbered(4000), Ct); // about 90 KB
+        var heldBefore = app.Budget.Held;
+
+        var second = await http.PostAsync("/api/tables?name=too-much.tsv", new ByteArrayContent(Tsv.Numbered(4001)), Ct);
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{first.Id}") { Content = new ByteArrayContent(Tsv.Numbered(4002)) };
+        put.Headers.Add("X-Edit-Key", first.EditKey);
+        var replaced = await http.SendAsync(put, Ct);
+
+        var problem = await second.AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct, code: "storage-full");
+        Assert.Contains("storage holds as much as it may", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal([first.Id], Directory.GetDirectories(Path.Combine(_data, "tables")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(_data, "*.tmp", SearchOption.AllDirectories));
+        // A replacement may use the room of the version it replaces.
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(_data, "tables", first.Id)).Select(Path.GetFileName).Order());
+        Assert.Equal(Tsv.Numbered(4002), await http.GetByteArrayAsync($"/api/tables/{first.Id}/file", Ct));
+        Assert.InRange(app.Budget.Held, heldBefore - 4096, heldBefore + 4096);
+    }
+
+    [Fact]
+    public async Task TablesNobodyViewsExpireAndViewedOnesStay()
+    {
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", _data).With("TsvLive:ExpireAfter", "00:00:02");
+        using var http = app.CreateHttpClient();
+        var forgotten = await app.CreateTableAsync(Tsv.Numbered(3), Ct);
+        var used = await app.CreateTableAsync(Tsv.Numbered(4), Ct);
+
+        // Viewing one keeps it; the other is not asked for at all (asking would keep it too).
+        using var expired = new CancellationTokenSource(Timeouts.Default);
+        while (Directory.Exists(Path.Combine(_data, "tables", forgotten.Id)))
+        {
+            (await http.GetAsync($"/api/tables/{used.Id}", expired.Token)).EnsureSuccessStatusCode();
+            await Task.Delay(300, expired.Token);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_data, "tables", forgotten.Id)));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/tables/{forgotten.Id}", Ct)).StatusCode);
+        Assert.Equal(4, (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{used.Id}", Ct))!.RowCount);
+    }
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+}
