@@ -8,7 +8,9 @@ namespace TsvLive.Tests.Tables;
 /// <summary>Links survive restarts: tables in the data directory, a real server process stopped gently or killed.</summary>
 public sealed class DurabilityTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("tsvlive-data-").FullName;
+    private readonly TemporaryDirectory _directory = new("tsvlive-data-");
+
+    private string Data => _directory.Path;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -17,7 +19,7 @@ public sealed class DurabilityTests : IDisposable
     {
         var v2 = Tsv.Numbered(250, prefix: "second");
         TableCreated created;
-        await using (var first = await AppProcess.StartAsync(_data, Ct))
+        await using (var first = await AppProcess.StartAsync(Data, Ct))
         {
             using var http = first.CreateHttpClient();
             created = await CreateAsync(http, Tsv.Numbered(100));
@@ -25,14 +27,14 @@ public sealed class DurabilityTests : IDisposable
             await first.StopAsync();
         }
 
-        await using (var second = await AppProcess.StartAsync(_data, Ct))
+        await using (var second = await AppProcess.StartAsync(Data, Ct))
         {
             using var http = second.CreateHttpClient();
             await AssertServedAsync(http, created.Id, version: 2, rows: 250, v2);
             await second.KillAsync();
         }
 
-        await using var third = await AppProcess.StartAsync(_data, Ct);
+        await using var third = await AppProcess.StartAsync(Data, Ct);
         using var again = third.CreateHttpClient();
         await AssertServedAsync(again, created.Id, version: 2, rows: 250, v2);
         // The same edit key still replaces it: version 3.
@@ -42,7 +44,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task UploadsCutByAKillLeaveNoTraceAndTheStoredVersionIntact()
     {
-        await using var first = await AppProcess.StartAsync(_data, Ct);
+        await using var first = await AppProcess.StartAsync(Data, Ct);
         using var http = first.CreateHttpClient();
         var created = await CreateAsync(http, Tsv.Numbered(100));
         var v2 = Tsv.Numbered(120, prefix: "second");
@@ -61,33 +63,33 @@ public sealed class DurabilityTests : IDisposable
         Assert.IsNotType<TimeoutException>(await Assert.ThrowsAnyAsync<Exception>(() => replacementSent.WithTimeout()));
         Assert.IsNotType<TimeoutException>(await Assert.ThrowsAnyAsync<Exception>(() => creation.WithTimeout()));
 
-        await using var second = await AppProcess.StartAsync(_data, Ct);
+        await using var second = await AppProcess.StartAsync(Data, Ct);
         using var again = second.CreateHttpClient();
         await AssertServedAsync(again, created.Id, version: 2, rows: 120, v2);
-        Assert.Equal([created.Id], Directory.GetDirectories(Path.Combine(_data, "tables")).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetFiles(_data, "*.tmp", SearchOption.AllDirectories));
-        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(_data, "tables", created.Id)).Select(Path.GetFileName).Order());
+        Assert.Equal([created.Id], Directory.GetDirectories(Path.Combine(Data, "tables")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(Data, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", created.Id)).Select(Path.GetFileName).Order());
     }
 
     [Fact]
     public async Task LeftoversOfACrashAtEachWriteStepAreRemovedOnStart()
     {
         string id;
-        await using (var first = await AppProcess.StartAsync(_data, Ct))
+        await using (var first = await AppProcess.StartAsync(Data, Ct))
         {
             using var http = first.CreateHttpClient();
             id = (await CreateAsync(http, Tsv.Numbered(10))).Id;
         }
-        var folder = Path.Combine(_data, "tables", id);
+        var folder = Path.Combine(Data, "tables", id);
         // Crashed while writing a replacement's bytes; after renaming them, before the metadata; while writing the metadata;
         // and a new table that never got its metadata.
         await File.WriteAllTextAsync(Path.Combine(folder, "2.tsv.tmp"), "half", Ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "2.tsv"), "id\tname\n1\tnot committed\n", Ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "table.json.tmp"), "{", Ct);
-        Directory.CreateDirectory(Path.Combine(_data, "tables", "AAAAAAAAAAAAAAAAAAAAAA"));
-        await File.WriteAllTextAsync(Path.Combine(_data, "tables", "AAAAAAAAAAAAAAAAAAAAAA", "1.tsv"), "a\n1\n", Ct);
+        Directory.CreateDirectory(Path.Combine(Data, "tables", "AAAAAAAAAAAAAAAAAAAAAA"));
+        await File.WriteAllTextAsync(Path.Combine(Data, "tables", "AAAAAAAAAAAAAAAAAAAAAA", "1.tsv"), "a\n1\n", Ct);
 
-        await using var second = await AppProcess.StartAsync(_data, Ct);
+        await using var second = await AppProcess.StartAsync(Data, Ct);
         using var again = second.CreateHttpClient();
 
         await AssertServedAsync(again, id, version: 1, rows: 10, Tsv.Numbered(10), prefix: "row");
@@ -98,26 +100,20 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task ReadyzSaysWhenTheDataDirectoryCannotBeWritten()
     {
-        await using var app = await AppProcess.StartAsync(_data, Ct);
+        await using var app = await AppProcess.StartAsync(Data, Ct);
         using var http = app.CreateHttpClient();
         Assert.Equal("Ready", await http.GetStringAsync("/readyz", Ct));
 
-        Directory.Delete(_data, recursive: true);
-        await File.WriteAllTextAsync(_data, "a file where the directory was", Ct);
+        Directory.Delete(Data, recursive: true);
+        await File.WriteAllTextAsync(Data, "a file where the directory was", Ct);
 
         var problem = await (await http.GetAsync("/readyz", Ct)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, Ct, code: "not-ready");
         Assert.Contains("cannot be written", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
-        File.Delete(_data);
+        File.Delete(Data);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_data))
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 
     private static async Task<TableCreated> CreateAsync(HttpClient http, byte[] bytes)
     {

@@ -8,7 +8,9 @@ namespace TsvLive.Tests.Tables;
 /// <summary>With tables kept in the data directory, a full memory budget evicts instead of refusing.</summary>
 public sealed class EvictionTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("tsvlive-evict-").FullName;
+    private readonly TemporaryDirectory _directory = new("tsvlive-evict-");
+
+    private string Data => _directory.Path;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -16,7 +18,7 @@ public sealed class EvictionTests : IDisposable
     public async Task ManyTablesStayReadableWithASmallBudgetAndNoUploadGets507()
     {
         await using var app = new TsvLiveFactory()
-            .With("TsvLive:DataDirectory", _data)
+            .With("TsvLive:DataDirectory", Data)
             .With("TsvLive:MaxBytesInMemory", "400000")
             .With("TsvLive:MaxBytesInMemoryShare", "1");
         using var http = app.CreateHttpClient();
@@ -41,5 +43,5 @@ public sealed class EvictionTests : IDisposable
         Assert.True(app.Budget.Held <= app.Budget.Limit);
     }
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _directory.Dispose();
 }

@@ -8,14 +8,16 @@ namespace TsvLive.Tests.Tables;
 /// <summary>The data directory's own limits: a disk budget, and expiry of tables nobody views.</summary>
 public sealed class StorageLimitsTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("tsvlive-limits-").FullName;
+    private readonly TemporaryDirectory _directory = new("tsvlive-limits-");
+
+    private string Data => _directory.Path;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AFullDiskRefusesWith507AndWhatIsStoredStaysIntact()
     {
-        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", _data).With("TsvLive:MaxDiskBytes", "150000");
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "150000");
         using var http = app.CreateHttpClient();
         var first = await app.CreateTableAsync(Tsv.Numbered(4000), Ct); // about 90 KB
         var heldBefore = app.Budget.Held;
@@ -27,11 +29,11 @@ public sealed class StorageLimitsTests : IDisposable
 
         var problem = await second.AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct, code: "storage-full");
         Assert.Contains("storage holds as much as it may", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal([first.Id], Directory.GetDirectories(Path.Combine(_data, "tables")).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetFiles(_data, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal([first.Id], Directory.GetDirectories(Path.Combine(Data, "tables")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(Data, "*.tmp", SearchOption.AllDirectories));
         // A replacement may use the room of the version it replaces.
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
-        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(_data, "tables", first.Id)).Select(Path.GetFileName).Order());
+        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", first.Id)).Select(Path.GetFileName).Order());
         Assert.Equal(Tsv.Numbered(4002), await http.GetByteArrayAsync($"/api/tables/{first.Id}/file", Ct));
         Assert.InRange(app.Budget.Held, heldBefore - 4096, heldBefore + 4096);
     }
@@ -39,23 +41,23 @@ public sealed class StorageLimitsTests : IDisposable
     [Fact]
     public async Task TablesNobodyViewsExpireAndViewedOnesStay()
     {
-        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", _data).With("TsvLive:ExpireAfter", "00:00:02");
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:ExpireAfter", "00:00:02");
         using var http = app.CreateHttpClient();
         var forgotten = await app.CreateTableAsync(Tsv.Numbered(3), Ct);
         var used = await app.CreateTableAsync(Tsv.Numbered(4), Ct);
 
         // Viewing one keeps it; the other is not asked for at all (asking would keep it too).
         using var expired = new CancellationTokenSource(Timeouts.Default);
-        while (Directory.Exists(Path.Combine(_data, "tables", forgotten.Id)))
+        while (Directory.Exists(Path.Combine(Data, "tables", forgotten.Id)))
         {
             (await http.GetAsync($"/api/tables/{used.Id}", expired.Token)).EnsureSuccessStatusCode();
             await Task.Delay(300, expired.Token);
         }
 
-        Assert.False(Directory.Exists(Path.Combine(_data, "tables", forgotten.Id)));
+        Assert.False(Directory.Exists(Path.Combine(Data, "tables", forgotten.Id)));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/tables/{forgotten.Id}", Ct)).StatusCode);
         Assert.Equal(4, (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{used.Id}", Ct))!.RowCount);
     }
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public void Dispose() => _directory.Dispose();
 }
