@@ -26,7 +26,6 @@ internal static class HubServiceExtensions
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
-        services.AddSingleton<HubConnections>();
         services.AddSingleton<TableEvents>();
         services.AddSingleton<ITableEvents>(provider => provider.GetRequiredService<TableEvents>());
         services.AddHostedService<ViewerCountBroadcaster>();

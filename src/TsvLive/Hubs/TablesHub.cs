@@ -15,7 +15,6 @@ internal sealed class TablesHub(
     PageReadGate pageReads,
     UploadService uploads,
     ViewerRegistry viewers,
-    HubConnections connections,
     TsvLiveMetrics metrics,
     IOptions<TsvLiveOptions> options) : Hub<ITableClient>
 {
@@ -65,15 +64,8 @@ internal sealed class TablesHub(
         return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
     }
 
-    public override Task OnConnectedAsync()
-    {
-        connections.Opened(Context);
-        return base.OnConnectedAsync();
-    }
-
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        connections.Closed(Context.ConnectionId);
         viewers.Disconnected(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }

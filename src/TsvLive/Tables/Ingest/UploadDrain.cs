@@ -3,8 +3,8 @@ namespace TsvLive.Tables.Ingest;
 /// <summary>
 /// Ends the uploads in flight when the server stops, and lets their clients hear why: it stops the
 /// uploads, waits briefly until they have ended, and gives their error replies ("the server is
-/// shutting down") a moment to go out. It runs on ApplicationStopping, and first of all from
-/// whatever closes the connections then (Hubs/HubConnections), whichever callback comes first.
+/// shutting down") a moment to go out. Its callback on ApplicationStopping is registered after
+/// SignalR's (which closes every connection), so it runs first.
 /// </summary>
 internal sealed class UploadDrain : IDisposable
 {
@@ -14,7 +14,6 @@ internal sealed class UploadDrain : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenRegistration _registration;
     private int _running;
-    private int _drained;
 
     public UploadDrain(IHostApplicationLifetime lifetime) => _registration = lifetime.ApplicationStopping.Register(Drain);
 
@@ -34,13 +33,9 @@ internal sealed class UploadDrain : IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Stops the uploads in flight and waits briefly for their replies; once (later calls return at once).</summary>
-    public void Drain()
+    /// <summary>Stops the uploads in flight and waits briefly for their replies.</summary>
+    private void Drain()
     {
-        if (Interlocked.Exchange(ref _drained, 1) != 0)
-        {
-            return;
-        }
         var hadUploads = Volatile.Read(ref _running) > 0;
         _stopping.Cancel();
         if (!hadUploads)
