@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using TsvLive.Limits;
 
 namespace TsvLive.Web;
 
@@ -12,7 +12,7 @@ namespace TsvLive.Web;
 /// </summary>
 internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> options, ILogger<ConnectionsPerAddress> logger)
 {
-    private readonly ConcurrentDictionary<IPAddress, int> _open = new();
+    private readonly InFlightCounts<IPAddress> _open = new();
 
     public ConnectionDelegate Limit(ConnectionDelegate next) => async connection =>
     {
@@ -21,21 +21,14 @@ internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> opt
             await next(connection);
             return;
         }
-        try
+        var max = options.Value.MaxConnectionsPerAddress;
+        using var place = _open.TryEnter(address, max);
+        if (place is null)
         {
-            var open = _open.AddOrUpdate(address, 1, (_, n) => n + 1);
-            if (open > options.Value.MaxConnectionsPerAddress)
-            {
-                LogRefused(address, options.Value.MaxConnectionsPerAddress);
-                return; // returning without the next step closes the connection
-            }
-            await next(connection);
+            LogRefused(address, max);
+            return; // returning without the next step closes the connection
         }
-        finally
-        {
-            _open.AddOrUpdate(address, 0, (_, n) => n - 1);
-            _open.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
-        }
+        await next(connection);
     };
 
     [LoggerMessage(LogLevel.Debug, "Refused a connection from {Address}: it already holds {Max} connections")]

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Limits;
 
 namespace TsvLive.Tables.Ingest;
 
@@ -15,7 +15,7 @@ internal sealed class UploadGate : IDisposable
     private readonly TsvLiveOptions _options;
     private readonly PartitionedRateLimiter<string> _perMinute;
     private readonly PartitionedRateLimiter<string> _newTablesPerHour;
-    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly InFlightCounts<string> _running = new();
 
     public UploadGate(IOptions<TsvLiveOptions> options)
     {
@@ -47,21 +47,21 @@ internal sealed class UploadGate : IDisposable
                     $"This address has created {_options.NewTablesPerHour} tables in the last hour, the most allowed. Replace one of them, or try again later.");
             }
         }
-        var taken = new List<string>(2);
+        var taken = new List<IDisposable>(2);
         try
         {
-            Take("address:" + address, _options.MaxUploadsPerAddress, taken, "from this address");
+            taken.Add(Take("address:" + address, _options.MaxUploadsPerAddress, "from this address"));
             if (uploader.ConnectionId is { } connection)
             {
-                Take("connection:" + connection, _options.MaxUploadsPerConnection, taken, "on this connection");
+                taken.Add(Take("connection:" + connection, _options.MaxUploadsPerConnection, "on this connection"));
             }
         }
         catch
         {
-            taken.ForEach(Release);
+            taken.ForEach(place => place.Dispose());
             throw;
         }
-        return new Place(this, taken);
+        return new Places(taken);
     }
 
     public void Dispose()
@@ -70,32 +70,12 @@ internal sealed class UploadGate : IDisposable
         _newTablesPerHour.Dispose();
     }
 
-    private void Take(string key, int max, List<string> taken, string where)
-    {
-        if (_running.AddOrUpdate(key, 1, (_, n) => n + 1) > max)
-        {
-            Release(key);
-            throw new TooManyRequestsException($"{max} uploads are already running {where}, the most allowed at once. Wait for one to finish.");
-        }
-        taken.Add(key);
-    }
+    private IDisposable Take(string key, int max, string where) =>
+        _running.TryEnter(key, max) ?? throw new TooManyRequestsException(
+            $"{max} uploads are already running {where}, the most allowed at once. Wait for one to finish.");
 
-    private void Release(string key)
+    private sealed class Places(List<IDisposable> places) : IDisposable
     {
-        _running.AddOrUpdate(key, 0, (_, n) => n - 1);
-        _running.TryRemove(new KeyValuePair<string, int>(key, 0));
-    }
-
-    private sealed class Place(UploadGate gate, List<string> keys) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                keys.ForEach(gate.Release);
-            }
-        }
+        public void Dispose() => places.ForEach(place => place.Dispose());
     }
 }
