@@ -107,6 +107,16 @@ internal sealed class StorageFullException(long limit) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }
 
+/// <summary>The shared store (Redis) cannot be reached: nothing can be stored, and tables not held here cannot be read.</summary>
+internal sealed class StorageUnavailableException() : TsvLiveException(
+    "storage-unavailable",
+    "Storage unavailable",
+    "The server's storage cannot be reached right now, so uploads and replacements are refused and nothing was changed. " +
+    "Tables already open keep working. Try again in a minute.")
+{
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+}
+
 internal sealed class UploadStalledException(TimeSpan idle) : TsvLiveException(
     "upload-stalled",
     "Upload stalled",

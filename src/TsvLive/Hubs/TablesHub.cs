@@ -22,7 +22,7 @@ internal sealed class TablesHub(
 
     public async Task<TableInfo> Watch(string id)
     {
-        var table = store.Get(id);
+        var table = await store.GetAsync(id, Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, TableEvents.Group(table.Id), Context.ConnectionAborted);
         viewers.Watch(Context.ConnectionId, table.Id);
         return TableInfo.Of(table);
@@ -36,17 +36,17 @@ internal sealed class TablesHub(
         }
     }
 
-    public TablePage GetPage(string id, long page, int pageSize)
+    public async Task<TablePage> GetPage(string id, long page, int pageSize)
     {
         var started = Stopwatch.GetTimestamp();
         using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
-        var read = pages.Read(id, page, pageSize);
+        var read = await pages.ReadAsync(id, page, pageSize, Context.ConnectionAborted);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;
     }
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
-    public void VerifyEditKey(string id, string editKey) => store.Get(id).RequireEditKey(editKey);
+    public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);
 
     /// <summary>Creates a table (no id) or replaces one (id and edit key) from a stream of chunks of up to 64 KiB.</summary>
     public async Task<TableInfo> Upload(IAsyncEnumerable<byte[]> chunks, UploadRequest? request)

@@ -4,7 +4,9 @@ namespace TsvLive.Tables;
 
 /// <summary>
 /// A table behind one id: its edit key hash and its current version. Readers take
-/// <see cref="Current"/> once and read that version only, so a page never mixes two versions.
+/// <see cref="Current"/> once and read that version only, so a page never mixes two versions. With
+/// several instances, <see cref="NewestKnown"/> is the newest version stored by any of them: while it
+/// is above <see cref="Current"/>, this instance's copy is behind and is read again before it is served.
 /// </summary>
 internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset createdAt, TableVersion first)
 {
@@ -13,6 +15,7 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private int _replacing;
     private long _lastUsed = Environment.TickCount64;
     private long _viewNoted = long.MinValue;
+    private int _newestKnown = first.Version;
 
     public string Id => id;
     public byte[] EditKeyHash => editKeyHash;
@@ -23,6 +26,29 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public long LastUsed => Volatile.Read(ref _lastUsed);
 
     public bool IsReplacing => Volatile.Read(ref _replacing) != 0;
+
+    /// <summary>The newest version known to be stored, here or by another instance.</summary>
+    public int NewestKnown => Volatile.Read(ref _newestKnown);
+
+    /// <summary>Whether a newer version than <see cref="Current"/> is stored (by another instance).</summary>
+    public bool IsBehind => NewestKnown > Current.Version;
+
+    /// <summary>Notes that <paramref name="version"/> is stored; whether that is newer than anything known before.</summary>
+    public bool NoteStoredVersion(int version)
+    {
+        while (true)
+        {
+            var known = Volatile.Read(ref _newestKnown);
+            if (version <= known)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _newestKnown, version, known) == known)
+            {
+                return true;
+            }
+        }
+    }
 
     public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
 
@@ -65,11 +91,25 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Source = content }).Next;
 
     /// <summary>
-    /// Publishes a replacement as the next version. Versions only go up, whatever order replacements
-    /// finish in. Returns the version it replaced too, whose memory the caller gives back.
+    /// Publishes a stored version (a replacement made here, or one read back from another instance's)
+    /// unless a newer one is current already: versions only go up, whatever order replacements finish
+    /// in. Returns the version that is no longer served, whose memory the caller gives back: the one
+    /// replaced, or <paramref name="next"/> itself when it came too late.
     /// </summary>
-    public (TableVersion Previous, TableVersion Next) Replace(TableContent content, string name, DateTimeOffset at, string chargedTo) =>
-        Publish(v => new TableVersion(v.Version + 1, name, at, content, chargedTo));
+    public (TableVersion Dropped, bool Published) Publish(TableVersion next)
+    {
+        lock (_publishing)
+        {
+            var previous = _current;
+            if (next.Version <= previous.Version)
+            {
+                return (next, false);
+            }
+            NoteStoredVersion(next.Version);
+            Volatile.Write(ref _current, next);
+            return (previous, true);
+        }
+    }
 
     private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
     {

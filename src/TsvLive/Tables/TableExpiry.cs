@@ -18,12 +18,22 @@ internal sealed partial class TableExpiry(TableStore store, IOptions<TsvLiveOpti
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var id in store.DeleteNotViewedFor(unused))
+            try
             {
-                LogExpired(id, unused);
+                foreach (var id in await store.DeleteNotViewedForAsync(unused, stoppingToken))
+                {
+                    LogExpired(id, unused);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(e.Message); // the storage is unreachable now: the next sweep tries again
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The expiry sweep failed and is tried again later: {Reason}")]
+    private partial void LogSweepFailed(string reason);
 
     [LoggerMessage(LogLevel.Information, "Deleted table {TableId}: nobody viewed it for {Unused}")]
     private partial void LogExpired(string tableId, TimeSpan unused);

@@ -10,7 +10,8 @@ namespace TsvLive.Tables;
 /// <summary>
 /// Every table, by id: the ones in memory (the serving copy), and, behind them, the ones in
 /// <see cref="ITableStorage"/>, read back into memory the first time they are asked for. Nothing is
-/// read at start, so a server with many stored tables is ready at once.
+/// read at start, so a server with many stored tables is ready at once. With several instances, a
+/// table another instance replaced is read again before this one serves it (<see cref="VersionStored"/>).
 /// </summary>
 internal sealed partial class TableStore
 {
@@ -23,8 +24,13 @@ internal sealed partial class TableStore
         MaxHeaderBytes = int.MaxValue,
     };
 
+    /// <summary>How often a read is tried again when another instance replaced the version being read.</summary>
+    private const int ReadAttempts = 3;
+
     private readonly ConcurrentDictionary<string, Table> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Table?>>> _loading = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _catchingUp = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _storedWhileLoading = new(StringComparer.Ordinal);
     private readonly ITableStorage _storage;
     private readonly MemoryBudget _budget;
     private readonly ILogger<TableStore> _logger;
@@ -51,37 +57,44 @@ internal sealed partial class TableStore
     /// <summary>The tables in memory.</summary>
     public int Count => _tables.Count;
 
-    public bool TryGet(string? id, out Table table)
+    /// <summary>The tables in memory now.</summary>
+    public IReadOnlyCollection<Table> InMemory => [.. _tables.Values];
+
+    /// <summary>The table, read back from storage when it is not in memory; null when there is none.</summary>
+    /// <exception cref="StorageUnavailableException">It is not in memory and the storage cannot be reached.</exception>
+    public async ValueTask<Table?> FindAsync(string? id, CancellationToken cancellationToken)
     {
-        table = null!;
         if (!TableSecrets.LooksLikeId(id))
         {
-            return false;
+            return null;
         }
-        if (_tables.TryGetValue(id!, out table!))
+        if (!_tables.TryGetValue(id!, out var table))
         {
-            Viewed(table);
-            return true;
-        }
-        // Read back from storage once, however many ask at the same moment. (Synchronous for the
-        // callers' sake, once per table and process; an asynchronous store API is the next step.)
-        var loading = _loading.GetOrAdd(id!, key => new Lazy<Task<Table?>>(() => LoadAsync(key)));
-        try
-        {
-            table = loading.Value.GetAwaiter().GetResult()!;
-            if (table is not null)
+            // Read back from storage once, however many ask at the same moment.
+            var loading = _loading.GetOrAdd(id!, key => new Lazy<Task<Table?>>(() => LoadAsync(key)));
+            try
             {
-                Viewed(table);
+                table = await loading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            return table is not null;
+            finally
+            {
+                _loading.TryRemove(new KeyValuePair<string, Lazy<Task<Table?>>>(id!, loading));
+            }
+            if (table is null)
+            {
+                return null;
+            }
         }
-        finally
+        if (table.IsBehind)
         {
-            _loading.TryRemove(new KeyValuePair<string, Lazy<Task<Table?>>>(id!, loading));
+            await CatchUpAsync(table, cancellationToken).ConfigureAwait(false);
         }
+        Viewed(table);
+        return table;
     }
 
-    public Table Get(string? id) => TryGet(id, out var table) ? table : throw new TableNotFoundException(id ?? "");
+    public async ValueTask<Table> GetAsync(string? id, CancellationToken cancellationToken) =>
+        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new TableNotFoundException(id ?? "");
 
     public void Add(Table table)
     {
@@ -94,14 +107,62 @@ internal sealed partial class TableStore
     public void Remove(Table table) => _tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table));
 
     /// <summary>
+    /// Another instance stored <paramref name="version"/> of the table (0: deleted it). A copy held
+    /// here is read again at once, so its watchers' next pages are of the new version; a deleted
+    /// table leaves memory.
+    /// </summary>
+    public void VersionStored(string id, int version)
+    {
+        if (version == 0)
+        {
+            if (_tables.TryGetValue(id, out var deleted) && !deleted.IsReplacing)
+            {
+                Drop(deleted);
+            }
+            return;
+        }
+        if (_loading.ContainsKey(id))
+        {
+            // Being read right now, perhaps the version before this one: the reader checks this after it is in.
+            _storedWhileLoading.AddOrUpdate(id, version, (_, known) => Math.Max(known, version));
+        }
+        if (_tables.TryGetValue(id, out var table) && table.NoteStoredVersion(version) && table.IsBehind)
+        {
+            _ = CatchUpQuietlyAsync(table);
+        }
+    }
+
+    /// <summary>Reads the newest stored version of a table held here; whether it moved on.</summary>
+    public async Task<bool> CatchUpAsync(Table table, CancellationToken cancellationToken)
+    {
+        var before = table.Current.Version;
+        var reading = _catchingUp.GetOrAdd(table.Id, _ => new Lazy<Task>(() => ReadNewestAsync(table)));
+        try
+        {
+            await reading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Serving the version held beats failing: the next read tries again.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogNotCaughtUp(table.Id, table.NewestKnown, e.Message);
+        }
+        finally
+        {
+            _catchingUp.TryRemove(new KeyValuePair<string, Lazy<Task>>(table.Id, reading));
+        }
+        return table.Current.Version > before;
+    }
+
+    /// <summary>
     /// Deletes the tables not viewed for <paramref name="unused"/> (an expiry sweep): from memory and from
     /// storage. Tables being uploaded or replaced stay. Returns the ids deleted.
     /// </summary>
-    public IReadOnlyList<string> DeleteNotViewedFor(TimeSpan unused)
+    public async Task<IReadOnlyList<string>> DeleteNotViewedForAsync(TimeSpan unused, CancellationToken cancellationToken)
     {
         var deleted = new List<string>();
         var cutoffTicks = Environment.TickCount64 - (long)unused.TotalMilliseconds;
-        var stored = _storage.NotViewedSince(DateTimeOffset.UtcNow - unused).ToHashSet(StringComparer.Ordinal);
+        var stored = await _storage.NotViewedSinceAsync(DateTimeOffset.UtcNow - unused, cancellationToken).ConfigureAwait(false);
         var inMemoryOnly = _storage is MemoryOnlyStorage
             ? _tables.Values.Where(t => t.LastUsed < cutoffTicks).Select(t => t.Id)
             : [];
@@ -115,7 +176,7 @@ internal sealed partial class TableStore
                 }
                 _budget.Release(table.Current.Content().HeldBytes, table.Current.ChargedTo);
             }
-            _storage.Delete(id);
+            await _storage.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
             deleted.Add(id);
         }
         return deleted;
@@ -149,11 +210,8 @@ internal sealed partial class TableStore
             {
                 break;
             }
-            if (_tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table)))
+            if (Drop(table) is { } held)
             {
-                var version = table.Current;
-                var held = version.Content().HeldBytes;
-                _budget.Release(held, version.ChargedTo);
                 freed += held;
                 _metrics.Evicted();
                 LogEvicted(table.Id, held);
@@ -162,27 +220,101 @@ internal sealed partial class TableStore
         return freed;
     }
 
+    /// <summary>Takes a table out of memory and gives its memory back; the bytes freed, or null when it was gone already.</summary>
+    private long? Drop(Table table)
+    {
+        if (!_tables.TryRemove(new KeyValuePair<string, Table>(table.Id, table)))
+        {
+            return null;
+        }
+        var version = table.Current;
+        var held = version.Content().HeldBytes;
+        _budget.Release(held, version.ChargedTo);
+        return held;
+    }
+
     [LoggerMessage(LogLevel.Information, "Evicted table {TableId} from memory ({Bytes} bytes); it is read back from storage when asked for")]
     private partial void LogEvicted(string tableId, long bytes);
+
+    [LoggerMessage(LogLevel.Warning, "Table {TableId} version {Version} could not be read; the version held is served meanwhile: {Reason}")]
+    private partial void LogNotCaughtUp(string tableId, int version, string reason);
 
     /// <summary>A stored table, indexed again from its bytes (the same path as an upload) and kept in memory.</summary>
     private async Task<Table?> LoadAsync(string id)
     {
-        if (await _storage.OpenAsync(id, CancellationToken.None).ConfigureAwait(false) is not var (stored, bytes))
+        if (await ReadAsync(id).ConfigureAwait(false) is not var (stored, content))
         {
             return null;
         }
-        await using var _ = bytes.ConfigureAwait(false);
-        var ingest = new TableIngest(s_storedLimits);
-        await using var __ = ingest.ConfigureAwait(false);
-        await foreach (var chunk in bytes.ReadChunksAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            ingest.Append(chunk.Span);
-        }
-        var content = await ingest.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
         _budget.Reserve(content.HeldBytes, stored.ChargedTo);
         var table = new Table(stored.Id, Convert.FromBase64String(stored.EditKeyHash), stored.CreatedAt,
             new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo));
-        return _tables.GetOrAdd(id, table);
+        var held = _tables.GetOrAdd(id, table);
+        if (held != table)
+        {
+            _budget.Release(content.HeldBytes, stored.ChargedTo);
+        }
+        if (_storedWhileLoading.TryRemove(id, out var newer))
+        {
+            held.NoteStoredVersion(newer);
+        }
+        return held;
     }
+
+    /// <summary>Reads the stored current version of a table held here and publishes it, when it is newer.</summary>
+    private async Task ReadNewestAsync(Table table)
+    {
+        if (await ReadAsync(table.Id, newerThan: table.Current.Version).ConfigureAwait(false) is not var (stored, content))
+        {
+            return;
+        }
+        _budget.Reserve(content.HeldBytes, stored.ChargedTo, credit: table.Current.Content().HeldBytes);
+        var (dropped, _) = table.Publish(new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo));
+        _budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
+    }
+
+    /// <summary>
+    /// The stored table and its current version indexed in memory; null when there is no such table or
+    /// (with <paramref name="newerThan"/>) its version is not newer. Tried again when another instance
+    /// replaced the version while it was read.
+    /// </summary>
+    private async Task<(StoredTable Table, TableContent Content)?> ReadAsync(string id, int newerThan = 0)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!_storage.IsAvailable)
+            {
+                throw new StorageUnavailableException();
+            }
+            if (await _storage.OpenAsync(id, CancellationToken.None).ConfigureAwait(false) is not var (stored, bytes))
+            {
+                return null;
+            }
+            if (stored.Version <= newerThan)
+            {
+                return null;
+            }
+            try
+            {
+                return (stored, await IndexAsync(bytes).ConfigureAwait(false));
+            }
+            catch (StoredVersionGoneException) when (attempt < ReadAttempts)
+            {
+                // replaced meanwhile: read the newer one
+            }
+        }
+    }
+
+    private static async Task<TableContent> IndexAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> bytes)
+    {
+        var ingest = new TableIngest(s_storedLimits);
+        await using var _ = ingest.ConfigureAwait(false);
+        await foreach (var chunk in bytes.ConfigureAwait(false))
+        {
+            ingest.Append(chunk.Span);
+        }
+        return await ingest.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task CatchUpQuietlyAsync(Table table) => await CatchUpAsync(table, CancellationToken.None).ConfigureAwait(false);
 }

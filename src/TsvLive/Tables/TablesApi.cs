@@ -41,14 +41,15 @@ internal static class TablesApi
     {
         // The key first: a stranger's body is not read at all.
         var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
-        store.Get(id).RequireEditKey(editKey);
+        (await store.GetAsync(id, cancellationToken)).RequireEditKey(editKey);
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var info = await uploads.ReplaceAsync(
             id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, Uploader.Of(request.HttpContext), cancellationToken);
         return TypedResults.Ok(info);
     }
 
-    private static Ok<TableInfo> GetInfo(string id, TableStore store) => TypedResults.Ok(TableInfo.Of(store.Get(id)));
+    private static async Task<Ok<TableInfo>> GetInfo(string id, TableStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TableInfo.Of(await store.GetAsync(id, cancellationToken)));
 
     /// <summary>A page, checked before the answer starts and then written as its rows are read.</summary>
     private static async Task GetRows(
@@ -57,14 +58,14 @@ internal static class TablesApi
     {
         var started = Stopwatch.GetTimestamp();
         using var reading = gate.Enter(http.Connection.RemoteIpAddress);
-        var plan = pages.Plan(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"));
+        var plan = await pages.PlanAsync(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
     }
 
-    private static FileStreamHttpResult GetFile(string id, TableStore store)
+    private static async Task<FileStreamHttpResult> GetFile(string id, TableStore store, CancellationToken cancellationToken)
     {
-        var version = store.Get(id).Current;
+        var version = (await store.GetAsync(id, cancellationToken)).Current;
         var content = version.Content();
         if (!content.Complete)
         {

@@ -47,7 +47,7 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
             await Expect(owner.Locator("#notice")).ToContainTextAsync("Upload cancelled. The table was not changed.");
             await Expect(owner.Locator("#replace-input")).ToBeEnabledAsync();
             // Until the server hears of the cancel it may still report the upload: never as someone else's.
-            Assert.True(App.Store.TryGet(id, out var table));
+            var table = await App.Store.GetAsync(id, Ct);
             using (var expired = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
             {
                 while (!TryBeginReplacement(table))
@@ -281,7 +281,7 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
         var page = await OpenWithControllableNetworkAsync($"/t/{id}");
         await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
 
-        Assert.True(App.Store.TryGet(id, out var table));
+        var table = await App.Store.GetAsync(id, Ct);
         App.Store.Remove(table);
         await CutNetworkAsync(page, offline: false);
 

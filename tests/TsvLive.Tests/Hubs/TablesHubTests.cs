@@ -231,7 +231,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
         var upload = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new { name = "cancelled.tsv" }, Ct);
         var id = (await progress.WaitForAsync(_ => true)).Id;
-        Assert.True(factory.Store.TryGet(id, out _));
+        Assert.NotNull(await factory.Store.FindAsync(id, Ct));
 
         chunks.Writer.Complete(new OperationCanceledException("user pressed cancel"));
 
@@ -395,7 +395,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     private async Task AssertGoneAsync(string id)
     {
         using var expired = new CancellationTokenSource(Timeouts.Default);
-        while (factory.Store.TryGet(id, out _))
+        while (await factory.Store.FindAsync(id, Ct) is not null)
         {
             await Task.Delay(10, expired.Token);
         }

@@ -33,7 +33,7 @@ public sealed class FaultTests(FaultTests.Factory factory) : IClassFixture<Fault
         var id = await ids.WaitForAsync(_ => true);
         var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout());
         Assert.Contains("Nothing arrived for 1 seconds", e.Message, StringComparison.Ordinal);
-        Assert.False(factory.Store.TryGet(id, out _));
+        Assert.Null(await factory.Store.FindAsync(id, Ct));
         Assert.Equal(heldBefore, factory.Budget.Held);
     }
 
@@ -101,6 +101,6 @@ public sealed class FaultTests(FaultTests.Factory factory) : IClassFixture<Fault
         Assert.Equal(last.RowCount, page.TotalRows);
         Assert.Equal(["1", "row 1", "10"], page.Rows[0]);
         // Each replaced version's memory was given back exactly once, racing or not.
-        Assert.Equal(factory.Store.Get(created.Id).Current.Content().HeldBytes, factory.Budget.Held - heldBefore);
+        Assert.Equal((await factory.Store.GetAsync(created.Id, Ct)).Current.Content().HeldBytes, factory.Budget.Held - heldBefore);
     }
 }

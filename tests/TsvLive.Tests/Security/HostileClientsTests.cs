@@ -118,7 +118,7 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
         // Each 4-byte table is charged its index and overhead (over 2 KB), yet costs well under the 32 KiB its index once took.
         var perTable = (factory.Budget.HeldBy("127.0.0.5") - heldBefore) / 20.0;
         Assert.InRange(perTable, 2048, 4096);
-        var content = factory.Store.Get(created[0].Id).Current.Content();
+        var content = (await factory.Store.GetAsync(created[0].Id, Ct)).Current.Content();
         Assert.True(content.Index.SizeBytes < 1024, $"a one-row index takes {content.Index.SizeBytes} bytes");
         var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{created[0].Id}") { Content = new ByteArrayContent(Tsv.Utf8("a\n2\n")) };
         put.Headers.Add("X-Edit-Key", created[0].EditKey);

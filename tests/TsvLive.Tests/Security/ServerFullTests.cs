@@ -27,12 +27,12 @@ public class ServerFullTests(ServerFullTests.Factory factory) : IClassFixture<Se
         var problem = await refused.AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct);
         Assert.Contains("cannot take this file now", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(tables, factory.Store.Count);
-        Assert.Equal(HeldBy(first!.Id), factory.Budget.Held);
+        Assert.Equal(await HeldBy(first!.Id), factory.Budget.Held);
 
         var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{first!.Id}") { Content = new ByteArrayContent(Tsv.Numbered(1)) };
         put.Headers.Add("X-Edit-Key", first.EditKey);
         (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
-        Assert.Equal(HeldBy(first.Id), factory.Budget.Held);
+        Assert.Equal(await HeldBy(first.Id), factory.Budget.Held);
         Assert.InRange(factory.Budget.Held, Tsv.Numbered(1).Length, Tsv.Numbered(1).Length + 4096);
 
         var accepted = await http.PostAsync("/api/tables", new ByteArrayContent(big), Ct);
@@ -40,5 +40,5 @@ public class ServerFullTests(ServerFullTests.Factory factory) : IClassFixture<Se
     }
 
     /// <summary>What the budget counts for a table's current version: its bytes, index and overhead.</summary>
-    private long HeldBy(string id) => factory.Store.Get(id).Current.Content().HeldBytes;
+    private async Task<long> HeldBy(string id) => (await factory.Store.GetAsync(id, Ct)).Current.Content().HeldBytes;
 }

@@ -27,6 +27,7 @@ internal sealed partial class UploadService(
     public async Task<TableCreated> CreateAsync(
         IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
     {
+        ThrowIfStorageUnavailable();
         using var place = gate.Enter(uploader, newTable: true);
         var started = Stopwatch.GetTimestamp();
         var tableName = TableNames.Clean(name, options.Value.MaxNameLength);
@@ -45,6 +46,7 @@ internal sealed partial class UploadService(
             }, cancellationToken).ConfigureAwait(false);
             var finished = table!;
             var finishedAt = clock.GetUtcNow();
+            // A new table's id is new everywhere, so its first stored version is 1.
             await StoreAsync(finished, 1, tableName, finishedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
             var version = finished.Finish(content, finishedAt);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
@@ -63,8 +65,9 @@ internal sealed partial class UploadService(
         string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var table = store.Get(id);
+        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         table.RequireEditKey(editKey);
+        ThrowIfStorageUnavailable();
         if (!table.Current.Content().Complete)
         {
             throw new TableBusyException();
@@ -86,20 +89,26 @@ internal sealed partial class UploadService(
         }
         var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
         var replacedAt = clock.GetUtcNow();
+        int stored;
         try
         {
-            // One replacement at a time, so the version stored now is the one published next.
-            await StoreAsync(table, table.Current.Version + 1, tableName, replacedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+            // One replacement at a time per instance; a store shared with other instances may give a later version.
+            stored = await StoreAsync(table, table.NewestKnown + 1, tableName, replacedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             events.ReplacementAbandoned(table.Id);
             throw;
         }
-        var (previous, version) = table.Replace(content, tableName, replacedAt, uploader.AddressKey);
-        budget.Release(previous.Content().HeldBytes, previous.ChargedTo);
+        var version = new TableVersion(stored, tableName, replacedAt, content, uploader.AddressKey);
+        var (dropped, published) = table.Publish(version);
+        budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
         var info = TableInfo.Of(table, version, content);
-        events.TableReplaced(info);
+        if (published)
+        {
+            // (Not published: another instance's newer version is current already, and was announced.)
+            events.TableReplaced(info);
+        }
         metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
         LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return info;
@@ -155,11 +164,11 @@ internal sealed partial class UploadService(
     /// Stores a finished version before it is published. When storing fails, the version's memory is
     /// given back and the upload fails with a clear error; what was stored and published before stays.
     /// </summary>
-    private async Task StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, string chargedTo, CancellationToken cancellationToken)
+    private async Task<int> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, string chargedTo, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo),
+            return await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo),
                 content, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -171,6 +180,15 @@ internal sealed partial class UploadService(
                 throw new StorageFailedException();
             }
             throw;
+        }
+    }
+
+    /// <summary>Refuses an upload at once while nothing could be stored (the shared store is unreachable).</summary>
+    private void ThrowIfStorageUnavailable()
+    {
+        if (!storage.IsAvailable)
+        {
+            throw new StorageUnavailableException();
         }
     }
 

@@ -15,10 +15,11 @@ namespace TsvLive.Tables.Paging;
 internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
-    public TablePage Read(string? id, long? page, int? pageSize) => Plan(id, page, pageSize).ToPage();
+    public async Task<TablePage> ReadAsync(string? id, long? page, int? pageSize, CancellationToken cancellationToken) =>
+        (await PlanAsync(id, page, pageSize, cancellationToken).ConfigureAwait(false)).ToPage();
 
     /// <summary>Which rows a page holds, checked against every limit; nothing is read yet.</summary>
-    public PagePlan Plan(string? id, long? page, int? pageSize)
+    public async Task<PagePlan> PlanAsync(string? id, long? page, int? pageSize, CancellationToken cancellationToken)
     {
         var size = pageSize ?? options.Value.DefaultPageSize;
         var number = page ?? 1;
@@ -30,7 +31,7 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
         {
             throw new InvalidPageRequestException($"The page size must be between 1 and {options.Value.MaxPageSize}; {size} is outside that range.");
         }
-        var table = store.Get(id);
+        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var version = table.Current;
         var content = version.Content();
         if ((long)size * content.Columns.Count > options.Value.MaxCellsPerPage)

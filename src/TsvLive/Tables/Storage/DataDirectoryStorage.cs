@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
+using TsvLive.Tables.Ingest;
 
 namespace TsvLive.Tables.Storage;
 
@@ -38,7 +40,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     public string Root { get; }
 
-    public async Task SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
+    public bool IsAvailable => true;
+
+    public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, table.Id);
         var metadata = Path.Combine(folder, MetadataFile);
@@ -64,6 +68,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
             File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
             Interlocked.Add(ref _bytes, -previousBytes);
         }
+        return table.Version;
     }
 
     /// <summary>The version's bytes, then the metadata (the commit point), each atomically; then the folder flushed.</summary>
@@ -79,7 +84,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         FlushDirectory(folder);
     }
 
-    public async Task<(StoredTable Table, Stream Bytes)?> OpenAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken)
     {
         var metadata = Path.Combine(_tables, id, MetadataFile);
         if (!File.Exists(metadata))
@@ -88,7 +93,18 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
         var table = await ReadMetadataAsync(metadata, cancellationToken);
         var bytes = File.OpenRead(Path.Combine(_tables, id, VersionFile(table.Version)));
-        return (table, bytes);
+        return new StoredContent(table, ReadAllAsync(bytes, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync(FileStream file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using (file)
+        {
+            await foreach (var chunk in file.ReadChunksAsync(cancellationToken))
+            {
+                yield return chunk;
+            }
+        }
     }
 
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
@@ -119,18 +135,20 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
-    public IEnumerable<string> NotViewedSince(DateTimeOffset before) =>
-        Directory.EnumerateDirectories(_tables)
+    public Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Directory.EnumerateDirectories(_tables)
             .Where(folder => File.Exists(Path.Combine(folder, MetadataFile)) && File.GetLastWriteTimeUtc(Path.Combine(folder, MetadataFile)) < before.UtcDateTime)
             .Select(Path.GetFileName)
-            .OfType<string>();
+            .OfType<string>()
+            .ToList());
 
-    public void Delete(string id)
+    public Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, id);
         var bytes = Directory.EnumerateFiles(folder, "*.tsv").Sum(f => new FileInfo(f).Length);
         Directory.Delete(folder, recursive: true);
         Interlocked.Add(ref _bytes, -bytes);
+        return Task.CompletedTask;
     }
 
     private static string VersionFile(int version) => $"{version}.tsv";

@@ -1,32 +1,41 @@
 namespace TsvLive.Tables.Storage;
 
 /// <summary>
-/// Where finished versions are kept beyond the process: the data directory by default, nothing when
-/// TsvLive:DataDirectory is empty (memory only). Memory stays the serving copy; this is what a
-/// restart reads back. Tables/ owns it; Program.cs chooses the implementation from configuration.
+/// Where finished versions are kept beyond the process: the data directory by default, Redis when
+/// ConnectionStrings:Redis is set (shared by every instance), nothing when TsvLive:DataDirectory is
+/// empty (memory only). Memory stays the serving copy; this is what a restart, an evicted table or
+/// another instance reads back. Tables/ owns it; configuration chooses the implementation.
 /// </summary>
 internal interface ITableStorage
 {
     /// <summary>
-    /// Stores a finished version durably, before it is published: when this returns the version
-    /// survives a crash; when it throws, the stored state is the previous one.
+    /// Whether a new version can be stored now (false while a shared store is unreachable): uploads
+    /// are refused at once rather than after their bytes arrived.
     /// </summary>
-    Task SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken);
+    bool IsAvailable { get; }
+
+    /// <summary>
+    /// Stores a finished version durably, before it is published: when this returns the version
+    /// survives a crash; when it throws, the stored state is the previous one. <paramref name="table"/>'s
+    /// version is the one proposed; a store shared by several instances may give a higher one (two
+    /// replacements finishing at once on two instances get two versions). Returns the version stored.
+    /// </summary>
+    Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken);
 
     /// <summary>The stored table with this id and the bytes of its current version, or null.</summary>
-    Task<(StoredTable Table, Stream Bytes)?> OpenAsync(string id, CancellationToken cancellationToken);
+    Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Whether the storage can take a new version now; the reason when not (for /readyz).</summary>
     Task<string?> ProblemAsync(CancellationToken cancellationToken);
 
-    /// <summary>Notes that the table was viewed now (for expiry).</summary>
+    /// <summary>Notes that the table was viewed now (for expiry). Never throws and never waits.</summary>
     void Viewed(string id);
 
     /// <summary>The stored tables last viewed before <paramref name="before"/>.</summary>
-    IEnumerable<string> NotViewedSince(DateTimeOffset before);
+    Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     /// <summary>Deletes a stored table, every version of it.</summary>
-    void Delete(string id);
+    Task DeleteAsync(string id, CancellationToken cancellationToken);
 }
 
 /// <summary>What is stored of a table besides its bytes: enough to serve it again after a restart.</summary>
@@ -39,19 +48,31 @@ internal sealed record StoredTable(
     DateTimeOffset UpdatedAt,
     string ChargedTo);
 
+/// <summary>A stored table and the bytes of its current version, read chunk by chunk (once).</summary>
+internal sealed record StoredContent(StoredTable Table, IAsyncEnumerable<ReadOnlyMemory<byte>> Bytes);
+
+/// <summary>
+/// The bytes of the version being read were replaced and removed meanwhile (another instance
+/// replaced the table): read the table again.
+/// </summary>
+internal sealed class StoredVersionGoneException(string id)
+    : Exception($"The stored version of table {id} was replaced while it was being read.");
+
 /// <summary>Memory only (TsvLive:DataDirectory empty): nothing survives a restart.</summary>
 internal sealed class MemoryOnlyStorage : ITableStorage
 {
-    public Task SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken) => Task.CompletedTask;
+    public bool IsAvailable => true;
 
-    public Task<(StoredTable Table, Stream Bytes)?> OpenAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult<(StoredTable, Stream)?>(null);
+    public Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken) => Task.FromResult(table.Version);
+
+    public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
 
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public void Viewed(string id) { }
 
-    public IEnumerable<string> NotViewedSince(DateTimeOffset before) => [];
+    public Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 
-    public void Delete(string id) { }
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
 }
