@@ -1,3 +1,4 @@
+using TsvLive.Cluster;
 using TsvLive.Errors;
 using TsvLive.Hubs;
 using TsvLive.Logging;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.Services.AddTsvLiveLogging(builder.Configuration);
 builder.Services.AddTsvLiveErrors();
+builder.Services.AddTsvLiveCluster(builder.Configuration); // Redis, when configured: before the parts it stands in for
 builder.Services.AddTables();
 builder.Services.AddTableHub(builder.Environment);
 builder.Services.AddReadiness();

@@ -117,6 +117,14 @@ public sealed class TsvLiveOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan NotificationInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>With several instances (Redis): how often each checks that the tables it holds are on their newest stored version.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>With several instances (Redis): how long an instance may stay silent before its viewers leave the counts.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
+    public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Other sites whose pages may connect to the hub (e.g. https://intranet.example.com); none by default.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 

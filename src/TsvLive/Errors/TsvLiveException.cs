@@ -93,7 +93,8 @@ internal sealed class AddressShareFullException(long share) : TsvLiveException(
 internal sealed class StorageFailedException() : TsvLiveException(
     "storage-failed",
     "Could not save",
-    "The file arrived but could not be saved to the server's storage, so it was not kept and nothing changed. Try again later; the operator can check the data directory (disk full, permissions).")
+    "The file arrived but could not be saved to the server's storage, so it was not kept and nothing changed. " +
+    "Try again later; the operator can check the storage (the data directory's disk space and permissions, or Redis's memory).")
 {
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }

@@ -1,5 +1,6 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
@@ -26,6 +27,7 @@ internal static class HubServiceExtensions
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
+        services.TryAddSingleton<IViewerTotals, LocalViewerTotals>();
         services.AddSingleton<TableEvents>();
         services.AddSingleton<ITableEvents>(provider => provider.GetRequiredService<TableEvents>());
         services.AddHostedService<ViewerCountBroadcaster>();

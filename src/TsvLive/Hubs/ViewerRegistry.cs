@@ -50,6 +50,18 @@ internal sealed class ViewerRegistry
         }
     }
 
+    /// <summary>Marks tables' counts as to be sent again (sending them failed).</summary>
+    public void MarkChanged(IEnumerable<string> tableIds)
+    {
+        foreach (var tableId in tableIds)
+        {
+            _changed.TryAdd(tableId, 0);
+        }
+    }
+
+    /// <summary>Marks every watched table's count as to be sent again.</summary>
+    public void MarkAllChanged() => MarkChanged(_viewersByTable.Keys);
+
     /// <summary>The tables whose counts changed since the last call, now marked as sent.</summary>
     public IEnumerable<(string TableId, int Count)> TakeChanged()
     {

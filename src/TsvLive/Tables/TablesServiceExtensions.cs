@@ -1,5 +1,6 @@
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Tables.Storage;
 
@@ -16,8 +17,8 @@ internal static class TablesServiceExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();
-        // The data directory unless TsvLive:DataDirectory is empty (memory only).
-        services.AddSingleton<ITableStorage>(provider =>
+        // The data directory unless TsvLive:DataDirectory is empty (memory only), when no cluster store was registered before.
+        services.TryAddSingleton<ITableStorage>(provider =>
             string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<TsvLiveOptions>>().Value.DataDirectory)
                 ? new MemoryOnlyStorage()
                 : ActivatorUtilities.CreateInstance<DataDirectoryStorage>(provider));

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TsvLive.Tests.Fixtures;
 
@@ -20,9 +18,11 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<AppProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, int? port = null)
+    /// <param name="settings">More environment variables, such as ConnectionStrings__Redis.</param>
+    public static async Task<AppProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, int? port = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var listenOn = port ?? FreePort();
+        var listenOn = port ?? FreePort.Next();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TsvLive.dll"), "--urls", $"http://127.0.0.1:{listenOn}"])
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -35,6 +35,10 @@ public sealed class AppProcess : IAsyncDisposable
                 ["Serilog__MinimumLevel__Default"] = "Warning",
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -86,12 +90,5 @@ public sealed class AppProcess : IAsyncDisposable
             await KillAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,7 +5,7 @@ namespace TsvLive.Tests.Fixtures;
 /// <summary>
 /// Debian's Chromium, driven by Playwright (which never downloads a browser of its own here).
 /// Where Chromium is missing the browser tests report themselves skipped with the reason; on CI
-/// (CI=true), where .ci/run installs it, a missing Chromium fails them instead.
+/// (CI=true), where .ci/run installs it, a missing Chromium fails them instead (<see cref="Installed"/>).
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
@@ -24,12 +24,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
         {
             return;
         }
-        var reason = $"Chromium not found at {ExecutablePath} (apt-get install chromium, or set TSVLIVE_CHROMIUM).";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail(reason + " CI must run the browser tests.");
-        }
-        Assert.Skip(reason);
+        Installed.Require(ExecutablePath, "apt-get install chromium, or set TSVLIVE_CHROMIUM");
+        throw new InvalidOperationException($"Chromium at {ExecutablePath} did not start.");
     }
 
     public async ValueTask InitializeAsync()

@@ -1,6 +1,30 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace TsvLive.Tests.Fixtures;
+
+/// <summary>Hub events a client receives, recorded from the moment this is called.</summary>
+public static class Recorded
+{
+    /// <summary>(string, int) for ViewerCount, (string, long, long) for UploadProgress, else the one argument.</summary>
+    public static Recorded<T> From<T>(HubConnection connection, string eventName)
+    {
+        var recorded = new Recorded<T>();
+        if (typeof(T) == typeof((string, int)))
+        {
+            connection.On<string, int>(eventName, (id, count) => recorded.Add((T)(object)(id, count)));
+        }
+        else if (typeof(T) == typeof((string, long, long)))
+        {
+            connection.On<string, long, long>(eventName, (id, bytes, rows) => recorded.Add((T)(object)(id, bytes, rows)));
+        }
+        else
+        {
+            connection.On<T>(eventName, recorded.Add);
+        }
+        return recorded;
+    }
+}
 
 /// <summary>Events a client received, for waiting until one arrives (with a timeout).</summary>
 public sealed class Recorded<T>

@@ -20,4 +20,14 @@ public static class Tsv
 
     /// <summary>Splits bytes into chunks of <paramref name="size"/>.</summary>
     public static IEnumerable<byte[]> Chunks(byte[] bytes, int size) => bytes.Chunk(size);
+
+    /// <summary>Chunks as a hub client streams them to Upload.</summary>
+    public static async IAsyncEnumerable<byte[]> Stream(IEnumerable<byte[]> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            await Task.Yield();
+            yield return chunk;
+        }
+    }
 }

@@ -45,12 +45,12 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, _) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var first = await ConnectAsync();
-        var firstCounts = Record<(string Id, int Count)>(first, "ViewerCount");
+        var firstCounts = Recorded.From<(string Id, int Count)>(first, "ViewerCount");
         await first.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
         await firstCounts.WaitForAsync(c => c == (id, 1));
 
         var second = await ConnectAsync();
-        var secondCounts = Record<(string Id, int Count)>(second, "ViewerCount");
+        var secondCounts = Recorded.From<(string Id, int Count)>(second, "ViewerCount");
         await second.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
         await firstCounts.WaitForAsync(c => c == (id, 2));
         await secondCounts.WaitForAsync(c => c == (id, 2));
@@ -64,7 +64,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, _) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var stays = await ConnectAsync();
-        var counts = Record<(string Id, int Count)>(stays, "ViewerCount");
+        var counts = Recorded.From<(string Id, int Count)>(stays, "ViewerCount");
         await stays.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
         using var drops = await RawHubSocket.ConnectAsync(factory.ServerAddress, Ct);
         var watched = await drops.InvokeAsync("Watch", id, Ct);
@@ -81,7 +81,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var viewer = await ConnectAsync();
-        var replaced = Record<TableInfo>(viewer, "TableReplaced");
+        var replaced = Recorded.From<TableInfo>(viewer, "TableReplaced");
         await viewer.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
 
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{id}") { Content = new ByteArrayContent(Tsv.Numbered(7)) };
@@ -98,12 +98,12 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var viewer = await ConnectAsync();
-        var replaced = Record<TableInfo>(viewer, "TableReplaced");
+        var replaced = Recorded.From<TableInfo>(viewer, "TableReplaced");
         await viewer.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
         var editor = await ConnectAsync();
 
         var info = await editor.InvokeAsync<TableInfo>(
-            "Upload", Stream(Tsv.Chunks(Tsv.Numbered(9), 100)), new { name = "v2.tsv", id, editKey }, Ct).WithTimeout();
+            "Upload", Tsv.Stream(Tsv.Chunks(Tsv.Numbered(9), 100)), new { name = "v2.tsv", id, editKey }, Ct).WithTimeout();
 
         Assert.Equal(2, info.Version);
         var heard = await replaced.WaitForAsync(t => t.Id == id);
@@ -149,7 +149,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         var bytes = Tsv.Numbered(20_000);
 
         var created = await uploader.InvokeAsync<TableCreated>(
-            "Upload", Stream(Tsv.Chunks(bytes, 64 * 1024)), new { name = "big.tsv" }, Ct).WithTimeout();
+            "Upload", Tsv.Stream(Tsv.Chunks(bytes, 64 * 1024)), new { name = "big.tsv" }, Ct).WithTimeout();
 
         Assert.Equal(20_000, created.RowCount);
         Assert.Equal(bytes.Length, created.SizeBytes);
@@ -165,16 +165,16 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var uploader = await factory.ConnectHubAsync(Ct, messagePack: true);
         _connections.Add(uploader);
-        var replaced = Record<TableInfo>(uploader, "TableReplaced");
+        var replaced = Recorded.From<TableInfo>(uploader, "TableReplaced");
         var bytes = Tsv.Numbered(3000);
 
         var created = await uploader.InvokeAsync<TableCreated>(
-            "Upload", Stream(Tsv.Chunks(bytes, 64 * 1024)), new UploadRequest("packed.tsv"), Ct).WithTimeout();
+            "Upload", Tsv.Stream(Tsv.Chunks(bytes, 64 * 1024)), new UploadRequest("packed.tsv"), Ct).WithTimeout();
         await uploader.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
         var page = await uploader.InvokeAsync<TablePage>("GetPage", created.Id, 30, 100, Ct).WithTimeout();
         var stored = await _http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct);
         await uploader.InvokeAsync<TableInfo>(
-            "Upload", Stream(Tsv.Chunks(Tsv.Numbered(2), 1024)), new UploadRequest("v2.tsv", created.Id, created.EditKey), Ct).WithTimeout();
+            "Upload", Tsv.Stream(Tsv.Chunks(Tsv.Numbered(2), 1024)), new UploadRequest("v2.tsv", created.Id, created.EditKey), Ct).WithTimeout();
 
         Assert.Equal(3000, created.RowCount);
         Assert.False(string.IsNullOrEmpty(created.EditKey));
@@ -187,7 +187,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     public async Task TheUploaderLearnsTheIdAndCanPageBeforeTheUploadEnds()
     {
         var uploader = await ConnectAsync();
-        var progress = Record<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
         var chunks = Channel.CreateUnbounded<byte[]>();
         var bytes = Tsv.Numbered(5000);
         var half = bytes.Length / 2;
@@ -214,7 +214,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         var editor = await ConnectAsync();
 
         var e = await Assert.ThrowsAsync<HubException>(() => editor.InvokeAsync<TableInfo>(
-            "Upload", Stream(Tsv.Chunks(Tsv.Numbered(9), 100)), new { name = "x.tsv", id, editKey = "wrong" }, Ct).WithTimeout());
+            "Upload", Tsv.Stream(Tsv.Chunks(Tsv.Numbered(9), 100)), new { name = "x.tsv", id, editKey = "wrong" }, Ct).WithTimeout());
 
         Assert.Contains("edit key does not match", e.Message, StringComparison.Ordinal);
         var info = await _http.GetFromJsonAsync<JsonElement>($"/api/tables/{id}", Ct);
@@ -226,7 +226,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     public async Task AnUploadStreamThatFailsMidwayLeavesNothingBehind()
     {
         var uploader = await ConnectAsync();
-        var progress = Record<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
         var chunks = Channel.CreateUnbounded<byte[]>();
         await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
         var upload = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new { name = "cancelled.tsv" }, Ct);
@@ -244,7 +244,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     public async Task AnUploaderThatDisconnectsMidwayLeavesNothingBehind()
     {
         var uploader = await ConnectAsync();
-        var progress = Record<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
         var chunks = Channel.CreateUnbounded<byte[]>();
         await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
         var heldBefore = factory.Budget.Held;
@@ -281,7 +281,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var viewer = await ConnectAsync();
-        var abandoned = Record<string>(viewer, "ReplacementAbandoned");
+        var abandoned = Recorded.From<string>(viewer, "ReplacementAbandoned");
         await viewer.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout();
         var editor = await ConnectAsync();
         var chunks = Channel.CreateUnbounded<byte[]>();
@@ -299,7 +299,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
     {
         var (id, editKey) = await CreateOverHttpAsync(Tsv.Numbered(3));
         var first = await ConnectAsync();
-        var progress = Record<(string Id, long Bytes, long Rows)>(first, "UploadProgress");
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(first, "UploadProgress");
         var chunks = Channel.CreateUnbounded<byte[]>();
         await chunks.Writer.WriteAsync(Tsv.Numbered(1000), Ct);
         var running = first.InvokeAsync<TableInfo>("Upload", chunks.Reader, new UploadRequest("first.tsv", id, editKey), Ct);
@@ -307,7 +307,7 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         var second = await ConnectAsync();
 
         var e = await Assert.ThrowsAsync<HubException>(() =>
-            second.InvokeAsync<TableInfo>("Upload", Stream(Tsv.Chunks(Tsv.Numbered(2), 100)), new UploadRequest("second.tsv", id, editKey), Ct).WithTimeout());
+            second.InvokeAsync<TableInfo>("Upload", Tsv.Stream(Tsv.Chunks(Tsv.Numbered(2), 100)), new UploadRequest("second.tsv", id, editKey), Ct).WithTimeout());
         Assert.Contains("HubException: replacement-running: ", e.Message, StringComparison.Ordinal);
 
         chunks.Writer.Complete();
@@ -342,33 +342,6 @@ public sealed class TablesHubTests(TsvLiveFactory factory) : IClassFixture<TsvLi
         var connection = await factory.ConnectHubAsync(Ct);
         _connections.Add(connection);
         return connection;
-    }
-
-    private static Recorded<T> Record<T>(HubConnection connection, string eventName)
-    {
-        var recorded = new Recorded<T>();
-        if (typeof(T) == typeof((string, int)))
-        {
-            connection.On<string, int>(eventName, (id, count) => recorded.Add((T)(object)(id, count)));
-        }
-        else if (typeof(T) == typeof((string, long, long)))
-        {
-            connection.On<string, long, long>(eventName, (id, bytes, rows) => recorded.Add((T)(object)(id, bytes, rows)));
-        }
-        else
-        {
-            connection.On<T>(eventName, recorded.Add);
-        }
-        return recorded;
-    }
-
-    private static async IAsyncEnumerable<byte[]> Stream(IEnumerable<byte[]> chunks)
-    {
-        foreach (var chunk in chunks)
-        {
-            await Task.Yield();
-            yield return chunk;
-        }
     }
 
     private async Task<(string Id, string EditKey)> CreateOverHttpAsync(byte[] bytes)

@@ -62,6 +62,16 @@ internal sealed class ByteSegments
         return false;
     }
 
+    /// <summary>The bytes in [0, <paramref name="end"/>) segment by segment, without copying (for storing them elsewhere).</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Segments(long end)
+    {
+        var (segments, starts, count) = Directory();
+        for (var i = 0; i < count && starts[i] < end; i++)
+        {
+            yield return segments[i].AsMemory(0, (int)Math.Min(segments[i].Length, end - starts[i]));
+        }
+    }
+
     /// <summary>Reads the bytes in [start, end) as a stream; <paramref name="end"/> must not exceed <see cref="Length"/>.</summary>
     public Stream OpenRead(long start, long end) => new SegmentStream(this, start, end);
 

@@ -1,0 +1,100 @@
+namespace TsvLive.Cluster;
+
+/// <summary>
+/// The Lua scripts that change the store: each runs whole or not at all in Redis (and is logged so
+/// to its append-only file), so no instance ever sees a half-made change.
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Commits a version whose chunks are written: checks that every chunk is there, takes the next
+    /// version number (two replacements committed at once on two instances get two), points the table
+    /// at the new chunks (kept for good) and lets the replaced version's chunks expire (readers
+    /// still on it finish), notes the view, and announces the version. Returns the version number.
+    /// KEYS[1] the table; ARGV: instance, id, editKeyHash, createdAt, name, updatedAt, chargedTo,
+    /// contentId, chunks, size, now (Unix ms), replaced chunks' life (ms).
+    /// </summary>
+    public const string Commit = """
+        local prefix = 'tsvlive:content:' .. ARGV[8] .. ':'
+        local chunks = tonumber(ARGV[9])
+        for i = 0, chunks - 1 do
+          if redis.call('EXISTS', prefix .. i) == 0 then
+            return redis.error_reply('TSVLIVE a chunk of the new version is missing')
+          end
+        end
+        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks')
+        local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+        redis.call('HSET', KEYS[1], 'editKeyHash', ARGV[3], 'createdAt', ARGV[4], 'name', ARGV[5], 'updatedAt', ARGV[6],
+          'chargedTo', ARGV[7], 'content', ARGV[8], 'chunks', ARGV[9], 'size', ARGV[10])
+        for i = 0, chunks - 1 do
+          redis.call('PERSIST', prefix .. i)
+        end
+        if old[1] then
+          for i = 0, tonumber(old[2]) - 1 do
+            redis.call('PEXPIRE', 'tsvlive:content:' .. old[1] .. ':' .. i, ARGV[12])
+          end
+        end
+        redis.call('ZADD', 'tsvlive:viewed', ARGV[11], ARGV[2])
+        redis.call('PUBLISH', 'tsvlive:versions', ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. version)
+        return version
+        """;
+
+    /// <summary>Deletes a table and every chunk of it, and announces it (version 0). KEYS[1] the table; ARGV: instance, id.</summary>
+    public const string Delete = """
+        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks')
+        if old[1] then
+          for i = 0, tonumber(old[2]) - 1 do
+            redis.call('DEL', 'tsvlive:content:' .. old[1] .. ':' .. i)
+          end
+        end
+        redis.call('DEL', KEYS[1])
+        redis.call('ZREM', 'tsvlive:viewed', ARGV[2])
+        redis.call('PUBLISH', 'tsvlive:versions', ARGV[1] .. ' ' .. ARGV[2] .. ' 0')
+        return 1
+        """;
+
+    /// <summary>
+    /// The viewer counts of every instance: records this instance's heartbeat and its counts of the
+    /// tables given, forgets the instances whose heartbeat is older than the timeout (a crashed
+    /// instance's viewers leave the counts), and returns the totals of every table whose count
+    /// changed, as id, total pairs. ARGV: instance, now (Unix ms), timeout (ms), then id, count pairs.
+    /// </summary>
+    public const string Viewers = """
+        local alive = 'tsvlive:instances'
+        local now = tonumber(ARGV[2])
+        redis.call('ZADD', alive, now, ARGV[1])
+        local seen, order = {}, {}
+        local function changed(id)
+          if not seen[id] then seen[id] = true; order[#order + 1] = id end
+        end
+        local mine = 'tsvlive:instance-tables:' .. ARGV[1]
+        for i = 4, #ARGV, 2 do
+          local id, count = ARGV[i], tonumber(ARGV[i + 1])
+          if count > 0 then
+            redis.call('HSET', 'tsvlive:viewers:' .. id, ARGV[1], count)
+            redis.call('SADD', mine, id)
+          else
+            redis.call('HDEL', 'tsvlive:viewers:' .. id, ARGV[1])
+            redis.call('SREM', mine, id)
+          end
+          changed(id)
+        end
+        for _, dead in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now - tonumber(ARGV[3]))) do
+          redis.call('ZREM', alive, dead)
+          local theirs = 'tsvlive:instance-tables:' .. dead
+          for _, id in ipairs(redis.call('SMEMBERS', theirs)) do
+            redis.call('HDEL', 'tsvlive:viewers:' .. id, dead)
+            changed(id)
+          end
+          redis.call('DEL', theirs)
+        end
+        local totals = {}
+        for _, id in ipairs(order) do
+          local total = 0
+          for _, count in ipairs(redis.call('HVALS', 'tsvlive:viewers:' .. id)) do total = total + tonumber(count) end
+          totals[#totals + 1] = id
+          totals[#totals + 1] = total
+        end
+        return totals
+        """;
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using TsvLive.Errors;
+using TsvLive.Tables;
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Cluster;
+
+/// <summary>
+/// The tables in Redis, shared by every instance (see <see cref="RedisKeys"/>). A version's chunks
+/// are written first, with an expiry, so an upload that fails or a crash leaves nothing that lasts;
+/// the commit script then makes them the table's current version in one step and announces it.
+/// While Redis cannot be reached nothing is stored (<see cref="StorageUnavailableException"/>), and
+/// nothing that was stored changes.
+/// </summary>
+internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<RedisTableStorage> logger) : ITableStorage
+{
+    /// <summary>Chunk writes and reads on the way at once: enough to keep the connection busy.</summary>
+    private const int ChunksInFlight = 8;
+
+    /// <summary>How long written chunks last before their version is committed (then they last for good).</summary>
+    private static readonly TimeSpan s_uncommittedLife = TimeSpan.FromHours(1);
+
+    /// <summary>How long a replaced version's chunks stay for the instances still reading them.</summary>
+    private static readonly TimeSpan s_replacedLife = TimeSpan.FromMinutes(1);
+
+    public bool IsAvailable => redis.IsConnected;
+
+    public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
+    {
+        var database = redis.Database;
+        var contentId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+        var chunks = 0;
+        try
+        {
+            var writing = new Queue<Task>();
+            foreach (var segment in content.Raw.Segments(content.SizeBytes))
+            {
+                writing.Enqueue(database.StringSetAsync(RedisKeys.Chunk(contentId, chunks++), segment, s_uncommittedLife));
+                if (writing.Count >= ChunksInFlight)
+                {
+                    await writing.Dequeue().WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await Task.WhenAll(writing).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var version = await database.ScriptEvaluateAsync(RedisScripts.Commit, [RedisKeys.Table(table.Id)],
+            [
+                redis.InstanceId, table.Id, table.EditKeyHash, Text(table.CreatedAt), table.Name, Text(table.UpdatedAt), table.ChargedTo,
+                contentId, chunks, content.SizeBytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)s_replacedLife.TotalMilliseconds,
+            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (int)version;
+        }
+        catch (Exception e)
+        {
+            Forget(contentId, chunks); // they would expire anyway
+            if (IsRedisFailure(e))
+            {
+                throw Translate(e);
+            }
+            throw;
+        }
+    }
+
+    public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken)
+    {
+        HashEntry[] fields;
+        try
+        {
+            fields = await redis.Database.HashGetAllAsync(RedisKeys.Table(id)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw Translate(e);
+        }
+        if (fields.Length == 0)
+        {
+            return null;
+        }
+        var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
+        var table = new StoredTable(id, values["editKeyHash"]!, Time(values["createdAt"]), (int)values["version"], values["name"]!,
+            Time(values["updatedAt"]), values["chargedTo"]!);
+        return new StoredContent(table, ReadChunksAsync(id, values["content"]!, (int)values["chunks"], cancellationToken));
+    }
+
+    /// <summary>The chunks in order, a few requested ahead; each is valid until the next is asked for.</summary>
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunksAsync(string id, string contentId, int chunks, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var database = redis.Database;
+        var reading = new Queue<Task<Lease<byte>?>>();
+        var next = 0;
+        Lease<byte>? previous = null;
+        try
+        {
+            while (next < chunks || reading.Count > 0)
+            {
+                while (reading.Count < ChunksInFlight && next < chunks)
+                {
+                    reading.Enqueue(database.StringGetLeaseAsync(RedisKeys.Chunk(contentId, next++)));
+                }
+                Lease<byte>? chunk;
+                try
+                {
+                    chunk = await reading.Dequeue().WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsRedisFailure(e))
+                {
+                    throw Translate(e);
+                }
+                previous?.Dispose();
+                previous = chunk ?? throw new StoredVersionGoneException(id);
+                yield return chunk.Memory;
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+            foreach (var pending in reading)
+            {
+                _ = pending.ContinueWith(t => t.Result?.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+        }
+    }
+
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected)
+        {
+            return $"Redis ({redis.Endpoints}) cannot be reached: uploads and replacements are refused until it can.";
+        }
+        try
+        {
+            await redis.Database.PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return $"Redis ({redis.Endpoints}) does not answer: {e.Message}";
+        }
+    }
+
+    public void Viewed(string id)
+    {
+        if (redis.IsConnected)
+        {
+            redis.Database.SortedSetAdd(RedisKeys.Viewed, id, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), CommandFlags.FireAndForget);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var ids = await redis.Database.SortedSetRangeByScoreAsync(RedisKeys.Viewed, double.NegativeInfinity, before.ToUnixTimeMilliseconds(), Exclude.Stop)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. ids.Select(id => id.ToString())];
+    }
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
+        redis.Database.ScriptEvaluateAsync(RedisScripts.Delete, [RedisKeys.Table(id)], [redis.InstanceId, id]).WaitAsync(cancellationToken);
+
+    /// <summary>The current version numbers of these tables (0 for a table that is gone), in one round trip.</summary>
+    public async Task<int[]> VersionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var batch = redis.Database.CreateBatch();
+        var asked = ids.Select(id => batch.HashGetAsync(RedisKeys.Table(id), "version")).ToList();
+        batch.Execute();
+        var versions = await Task.WhenAll(asked).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. versions.Select(v => v.IsNull ? 0 : (int)v)];
+    }
+
+    private void Forget(string contentId, int chunks)
+    {
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+        for (var n = 0; n < chunks; n++)
+        {
+            redis.Database.KeyDelete(RedisKeys.Chunk(contentId, n), CommandFlags.FireAndForget);
+        }
+    }
+
+    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
+
+    /// <summary>Redis's errors as the product's: unreachable is 503 storage-unavailable; a refused write (out of memory) is 507 storage-failed.</summary>
+    private TsvLiveException Translate(Exception e)
+    {
+        if (e is RedisServerException)
+        {
+            LogFailed(e);
+            return new StorageFailedException();
+        }
+        LogUnavailable(e.Message);
+        return new StorageUnavailableException();
+    }
+
+    private static string Text(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(RedisValue value) => DateTimeOffset.Parse(value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    [LoggerMessage(LogLevel.Warning, "Redis cannot be reached: {Reason}")]
+    private partial void LogUnavailable(string reason);
+
+    [LoggerMessage(LogLevel.Error, "Redis refused a write")]
+    private partial void LogFailed(Exception exception);
+}

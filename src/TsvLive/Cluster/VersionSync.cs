@@ -1,0 +1,121 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TsvLive.Hubs;
+using TsvLive.Tables;
+
+namespace TsvLive.Cluster;
+
+/// <summary>
+/// Keeps this instance's copies of tables on the newest stored version. Every stored version is
+/// announced on <see cref="RedisKeys.Versions"/>: a copy held here is read again at once (and until
+/// then not served). Announcements can be missed (this instance lost Redis for a while), so the
+/// versions of the tables held here are also checked every TsvLive:VersionCheckInterval and as soon
+/// as Redis is back; a table that moved on is read again and its watchers get the
+/// <c>TableReplaced</c> they missed.
+/// </summary>
+internal sealed partial class VersionSync(
+    RedisConnection redis,
+    RedisTableStorage storage,
+    TableStore store,
+    ITableEvents events,
+    ViewerRegistry viewers,
+    IOptions<TsvLiveOptions> options,
+    ILogger<VersionSync> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _restored = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Fire and forget: while Redis is down the subscription is made when it comes (and again after every reconnect).
+        redis.Multiplexer.GetSubscriber().Subscribe(RedisKeys.Versions, (_, message) => Announced(message), CommandFlags.FireAndForget);
+        redis.Multiplexer.ConnectionRestored += OnRestored;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _restored.WaitAsync(options.Value.VersionCheckInterval, stoppingToken).ConfigureAwait(false);
+                await CheckAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            redis.Multiplexer.ConnectionRestored -= OnRestored;
+        }
+    }
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Other instances may have dropped this one's viewers meanwhile: count them all again.
+        viewers.MarkAllChanged();
+        _restored.Release();
+    }
+
+    /// <summary>"{instance} {id} {version}"; this instance's own versions are published here already.</summary>
+    private void Announced(RedisValue message)
+    {
+        var parts = message.ToString().Split(' ');
+        if (parts.Length == 3 && parts[0] != redis.InstanceId && int.TryParse(parts[2], CultureInfo.InvariantCulture, out var version))
+        {
+            store.VersionStored(parts[1], version);
+        }
+    }
+
+    /// <summary>Compares the versions held here with the stored ones, and catches up where one was missed.</summary>
+    private async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+        // Tables still arriving are not stored yet; they are this instance's own.
+        var held = store.InMemory.Where(t => t.Current.Content().Complete).ToList();
+        if (held.Count == 0)
+        {
+            return;
+        }
+        int[] stored;
+        try
+        {
+            stored = await storage.VersionsAsync([.. held.Select(t => t.Id)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            LogCheckFailed(e.Message);
+            return;
+        }
+        for (var i = 0; i < held.Count; i++)
+        {
+            var table = held[i];
+            if (stored[i] == 0)
+            {
+                store.VersionStored(table.Id, 0);
+            }
+            else if (stored[i] > table.Current.Version)
+            {
+                table.NoteStoredVersion(stored[i]);
+                if (await store.CatchUpAsync(table, cancellationToken).ConfigureAwait(false))
+                {
+                    LogCaughtUp(table.Id, table.Current.Version);
+                    events.TableReplaced(TableInfo.Of(table));
+                }
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _restored.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(LogLevel.Information, "Table {TableId} had moved on to version {Version} while this instance did not hear of it; its watchers were told")]
+    private partial void LogCaughtUp(string tableId, int version);
+
+    [LoggerMessage(LogLevel.Debug, "Checking the stored versions failed; tried again later: {Reason}")]
+    private partial void LogCheckFailed(string reason);
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Tables;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Cluster;
+
+/// <summary>
+/// Two instances (real Kestrel servers) on one real redis-server behave as one service: what is made
+/// through one is read, watched and replaced through the other.
+/// </summary>
+public sealed class ClusterTests : ClusterTestBase
+{
+    [Fact]
+    public async Task ATableCreatedOnOneInstanceIsReadAndPagedOnTheOther()
+    {
+        var (a, b) = (Instance(), Instance());
+        var created = await a.CreateTableAsync(Tsv.Numbered(250), Ct, "shared.tsv");
+
+        using var http = b.CreateHttpClient();
+        var info = await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct);
+        Assert.Equal((1, 250, "shared.tsv"), (info!.Version, info.RowCount, info.Name));
+        var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows?page=3&pageSize=100", Ct);
+        Assert.Equal(["201", "row 201", "2010"], page!.Rows[0]);
+        Assert.Equal(Tsv.Numbered(250), await http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct));
+    }
+
+    [Fact]
+    public async Task AHubUploadOnOneInstanceIsReadableOnTheOther()
+    {
+        var (a, b) = (Instance(), Instance());
+        var uploader = await ConnectAsync(b);
+        var created = await uploader.InvokeAsync<TableCreated>(
+            "Upload", Tsv.Stream(Tsv.Chunks(Tsv.Numbered(500), 4096)), new { name = "hub.tsv" }, Ct).WithTimeout();
+
+        var reader = await ConnectAsync(a);
+        var page = await reader.InvokeAsync<TablePage>("GetPage", created.Id, 5L, 100, Ct).WithTimeout();
+        Assert.Equal((500, "401"), (page.TotalRows, page.Rows[0][0]));
+    }
+
+    [Fact]
+    public async Task AWatcherOnOneInstanceHearsOfAReplacementThroughTheOtherWithinASecondAndPagesTheNewRows()
+    {
+        var (a, b) = (Instance(), Instance());
+        var created = await a.CreateTableAsync(Tsv.Numbered(10), Ct);
+        var watcher = await ConnectAsync(b);
+        var replaced = Recorded.From<TableInfo>(watcher, "TableReplaced");
+        await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        Assert.Equal(10, (await watcher.InvokeAsync<TablePage>("GetPage", created.Id, 1L, 100, Ct)).TotalRows);
+
+        var sent = Stopwatch.StartNew();
+        await ReplaceAsync(a, created, Tsv.Numbered(30, prefix: "new"));
+        var notice = await replaced.WaitForAsync(r => r.Id == created.Id && r.Version == 2);
+        var heard = sent.Elapsed;
+
+        Assert.True(heard < TimeSpan.FromSeconds(1), $"TableReplaced arrived after {heard.TotalMilliseconds:0} ms");
+        Assert.Equal(30, notice.RowCount);
+        var page = await watcher.InvokeAsync<TablePage>("GetPage", created.Id, 1L, 100, Ct).WithTimeout();
+        Assert.Equal((2, 30, "new 1"), (page.Version, page.TotalRows, page.Rows[0][1]));
+    }
+
+    [Fact]
+    public async Task ViewerCountCountsTheWatchersOfEveryInstance()
+    {
+        var (a, b) = (Instance(), Instance());
+        var created = await a.CreateTableAsync(Tsv.Numbered(3), Ct);
+        var onA = await ConnectAsync(a);
+        var countsOnA = Recorded.From<(string Id, int Count)>(onA, "ViewerCount");
+        await onA.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        await countsOnA.WaitForAsync(c => c == (created.Id, 1));
+
+        var onB = await ConnectAsync(b);
+        var countsOnB = Recorded.From<(string Id, int Count)>(onB, "ViewerCount");
+        var alsoOnB = await ConnectAsync(b);
+        await onB.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        await alsoOnB.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+
+        await countsOnA.WaitForAsync(c => c == (created.Id, 3));
+        await countsOnB.WaitForAsync(c => c == (created.Id, 3));
+        await alsoOnB.StopAsync(Ct);
+        await countsOnA.WaitForAsync(c => c == (created.Id, 2) && countsOnA.All.Contains((created.Id, 3)));
+    }
+
+    [Fact]
+    public async Task ReplacementsFinishingTogetherOnTwoInstancesGetDistinctVersionsAndBothEndOnTheNewest()
+    {
+        var (a, b) = (Instance(), Instance());
+        var created = await a.CreateTableAsync(Tsv.Numbered(10), Ct);
+        using var onB = b.CreateHttpClient();
+        await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct); // B holds version 1 too
+
+        for (var round = 0; round < 5; round++)
+        {
+            var results = await Task.WhenAll(
+                ReplaceAsync(a, created, Tsv.Numbered(20 + round, prefix: "a")),
+                ReplaceAsync(b, created, Tsv.Numbered(40 + round, prefix: "b")));
+
+            var versions = results.Select(r => r.Version).Order().ToArray();
+            Assert.Equal(2, versions.Distinct().Count());
+            var newest = results.MaxBy(r => r.Version)!;
+            foreach (var instance in new[] { a, b })
+            {
+                using var http = instance.CreateHttpClient();
+                var info = await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct);
+                Assert.Equal((newest.Version, newest.RowCount), (info!.Version, info.RowCount));
+            }
+        }
+        using var last = a.CreateHttpClient();
+        Assert.Equal(11, (await last.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task AKilledInstancesViewersLeaveTheCountWithinSeconds()
+    {
+        var stays = Instance();
+        var killed = await AppProcess.StartAsync("", Ct, settings: new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = Redis.ConnectionString,
+            ["TsvLive__NotificationInterval"] = "00:00:00.050",
+        });
+        Started(killed);
+        var created = await stays.CreateTableAsync(Tsv.Numbered(3), Ct);
+        var watcher = await ConnectAsync(stays);
+        var counts = Recorded.From<(string Id, int Count)>(watcher, "ViewerCount");
+        await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        for (var i = 0; i < 2; i++)
+        {
+            var doomed = Started(new HubConnectionBuilder().WithUrl(new Uri(killed.Address, "/hubs/tables")).Build());
+            await doomed.StartAsync(Ct).WithTimeout();
+            await doomed.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
+        }
+        await counts.WaitForAsync(c => c == (created.Id, 3));
+
+        var killedAt = Stopwatch.StartNew();
+        await killed.KillAsync();
+
+        await counts.WaitForAsync(c => c == (created.Id, 1), TimeSpan.FromSeconds(15));
+        Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(10), $"The count fell after {killedAt.Elapsed.TotalSeconds:0.0} s");
+    }
+}
