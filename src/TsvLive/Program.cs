@@ -19,6 +19,7 @@ builder.Services.AddTsvLiveConnectionLimits();
 
 var app = builder.Build();
 
+app.UseProxyHeaders();
 app.UseTsvLiveRequestLogging();
 app.UseSecurityHeaders();
 app.UseTsvLiveErrors();

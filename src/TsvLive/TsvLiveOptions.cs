@@ -128,7 +128,16 @@ public sealed class TsvLiveOptions
     /// <summary>Other sites whose pages may connect to the hub (e.g. https://intranet.example.com); none by default.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>The address that view and edit links start with, such as https://tsv.example.com; from the request when not set.</summary>
+    /// <summary>
+    /// Reverse proxies in front of TsvLive (addresses or networks, such as 10.0.0.5 or 172.16.0.0/12),
+    /// whose X-Forwarded-For and X-Forwarded-Proto are trusted; none by default.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>
+    /// The address that view and edit links start with, such as https://tsv.example.com; from the
+    /// request when not set. Pages from this origin may connect to the hub.
+    /// </summary>
     [Url]
     public string? PublicBaseUrl { get; set; }
 }

@@ -13,8 +13,10 @@ function nextDelay(attempt) {
  * onReconnected runs after the connection came back (watch tables again, reload pages).
  */
 export function createHub({ onState, onReconnected }) {
+  // WebSockets only, without a negotiate request: behind a load balancer the connection is one
+  // request to one instance, so no sticky sessions are needed (docs/architecture.md).
   const builder = new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/tables")
+    .withUrl("/hubs/tables", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => nextDelay(context.previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning);
   // MessagePack sends upload chunks as bytes; JSON (base64 chunks) is the fallback.

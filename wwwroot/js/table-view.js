@@ -26,7 +26,8 @@ export function createTableView(hub, { onMissing }) {
   enableExpandingCells($("grid"));
 
   connection.on("TableReplaced", (info) => {
-    if (info.id !== state.id) {
+    // An older or repeated notice (with several instances, two replacements can be told in either order) changes nothing.
+    if (info.id !== state.id || info.version <= state.version) {
       return;
     }
     ownUploadEnding = false;

@@ -5,9 +5,10 @@ using TsvLive.Errors;
 namespace TsvLive.Hubs;
 
 /// <summary>
-/// At most TsvLive:HubConnectionsPerMinute hub negotiations per client address (ASP.NET Core's rate
-/// limiting middleware on the hub's negotiate endpoint): a negotiate flood costs the server memory
-/// and everyone else latency. Each page needs one per connection, so the default is far above use.
+/// At most TsvLive:HubConnectionsPerMinute new hub connections per client address (ASP.NET Core's
+/// rate limiting middleware on the hub's endpoints; negotiations and connections that skip
+/// negotiation count): a flood costs the server memory and everyone else latency. Each page needs
+/// one per connection, so the default is far above use.
 /// </summary>
 internal static class HubConnectionRateLimit
 {
@@ -18,7 +19,7 @@ internal static class HubConnectionRateLimit
         {
             limiter.AddPolicy(Policy, context =>
             {
-                if (!context.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal))
+                if (!OpensAConnection(context.Request))
                 {
                     return RateLimitPartition.GetNoLimiter("connect");
                 }
@@ -33,4 +34,12 @@ internal static class HubConnectionRateLimit
                     $"This address has opened {perMinute} live connections in the last minute, the most allowed. Wait a minute; the page connects again by itself.");
             };
         });
+
+    /// <summary>
+    /// A negotiation, or a WebSocket request without a connection id: a client that skips negotiation
+    /// (as the browser app does, so that instances behind a proxy need no sticky sessions).
+    /// </summary>
+    private static bool OpensAConnection(HttpRequest request) =>
+        request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal)
+        || (request.Path.Value.EndsWith(TablesHub.Path, StringComparison.Ordinal) && !request.Query.ContainsKey("id"));
 }

@@ -3,6 +3,7 @@ using TsvLive.Tables.Paging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Tables.Storage;
+using TsvLive.Web;
 
 namespace TsvLive.Tables;
 
@@ -14,6 +15,7 @@ internal static class TablesServiceExtensions
             .BindConfiguration(TsvLiveOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "TsvLive:DefaultPageSize must not exceed TsvLive:MaxPageSize.")
+            .Validate(o => o.KnownProxies.All(p => ProxyHeaders.TryParse(p) is not null), "TsvLive:KnownProxies must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();

@@ -9,14 +9,16 @@ namespace TsvLive.Web;
 /// Closes a new connection at once when its client address already holds
 /// TsvLive:MaxConnectionsPerAddress: idle sockets from one address cannot use up the server's
 /// connections and lock everyone else out. Runs in Kestrel's connection pipeline, before any HTTP.
+/// A known proxy's connections carry many clients and are not limited here; its clients are held to
+/// the per-address limits of each request (<see cref="ProxyHeaders"/>).
 /// </summary>
-internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> options, ILogger<ConnectionsPerAddress> logger)
+internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> options, ProxyHeaders proxies, ILogger<ConnectionsPerAddress> logger)
 {
     private readonly InFlightCounts<IPAddress> _open = new();
 
     public ConnectionDelegate Limit(ConnectionDelegate next) => async connection =>
     {
-        if (connection.RemoteEndPoint is not IPEndPoint { Address: var address })
+        if (connection.RemoteEndPoint is not IPEndPoint { Address: var address } || proxies.IsKnownProxy(address))
         {
             await next(connection);
             return;

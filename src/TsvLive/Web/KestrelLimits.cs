@@ -13,6 +13,7 @@ internal static class KestrelLimits
     public static IServiceCollection AddTsvLiveConnectionLimits(this IServiceCollection services)
     {
         services.AddSingleton<ConnectionsPerAddress>();
+        services.AddProxyHeaders();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<TsvLiveOptions>, ConnectionsPerAddress>((kestrel, options, perAddress) =>
         {
             kestrel.Limits.MaxConcurrentConnections = options.Value.MaxConnections;

@@ -60,7 +60,8 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
             const NativeWebSocket = window.WebSocket;
             window.WebSocket = class extends NativeWebSocket {
               constructor(url, ...rest) {
-                super(window.__offline ? "ws://127.0.0.1:9/offline" : url, ...rest);
+                // Offline: a same-site address that refuses the upgrade (another site's would be blocked by the CSP and never close).
+                super(window.__offline ? url.replace("/hubs/tables", "/offline") : url, ...rest);
                 window.__sockets.push(this);
               }
             };
