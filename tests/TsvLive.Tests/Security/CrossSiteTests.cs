@@ -35,6 +35,20 @@ public class CrossSiteTests(CrossSiteTests.Factory factory) : IClassFixture<Cros
     }
 
     [Fact]
+    public async Task ForwardedHeadersFromAClientThatIsNoKnownProxyAreIgnored()
+    {
+        using var http = factory.CreateHttpClient();
+        var host = factory.ServerAddress.Authority;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/tables/negotiate?negotiateVersion=1");
+        request.Headers.Add("Origin", $"https://{host}");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+
+        // No TsvLive:KnownProxies by default: the request stays http, so an https origin is another site.
+        await (await http.SendAsync(request, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden, Ct, "cross-site-refused");
+    }
+
+    [Fact]
     public async Task TheAppsOwnPagesAndConfiguredOriginsMayConnect()
     {
         var own = factory.ServerAddress.GetLeftPart(UriPartial.Authority);

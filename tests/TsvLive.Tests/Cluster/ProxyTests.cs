@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using TsvLive.Tables;
+using TsvLive.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
+
+namespace TsvLive.Tests.Cluster;
+
+/// <summary>
+/// The cluster script's topology (real nginx terminating TLS in front of two app processes on one
+/// redis-server), met as users meet it: through the proxy's https address.
+/// </summary>
+public sealed class ProxyTests(ClusterScript cluster, ChromiumFixture chromium) : IClassFixture<ClusterScript>, IClassFixture<ChromiumFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ThroughATlsProxyTheSitesOwnHttpsPagesMayConnectAndLinksAreHttps()
+    {
+        cluster.RequireRunning();
+        using var http = cluster.ProxyClient();
+        var origin = cluster.Proxy.GetLeftPart(UriPartial.Authority);
+
+        // Before forwarded headers, the app compared this https origin with its own http scheme: 403 for everyone.
+        Assert.Equal(HttpStatusCode.OK, (await NegotiateAsync(http, origin)).StatusCode);
+        await Problem.AssertProblemAsync(await NegotiateAsync(http, "https://elsewhere.example"), HttpStatusCode.Forbidden, Ct, "cross-site-refused");
+        await Problem.AssertProblemAsync(await NegotiateAsync(http, origin.Replace("https:", "http:", StringComparison.Ordinal)),
+            HttpStatusCode.Forbidden, Ct, "cross-site-refused");
+
+        var created = await (await http.PostAsync("/api/tables?name=t.tsv", new ByteArrayContent(Tsv.Numbered(2)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        Assert.StartsWith($"{origin}/t/{created!.Id}", created.ViewUrl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThroughTheProxyEachClientAddressHasItsOwnLimitsAndCannotClaimAnother()
+    {
+        cluster.RequireRunning();
+        using var busy = cluster.ProxyClient(IPAddress.Parse("127.0.0.2"));
+        using var other = cluster.ProxyClient(IPAddress.Parse("127.0.0.3"));
+
+        // HubConnectionsPerMinute (60 by default) per instance: the busy address is refused within 2 × 60 + 2 tries.
+        var refused = false;
+        for (var i = 0; i < 122 && !refused; i++)
+        {
+            refused = (await NegotiateAsync(busy)).StatusCode == HttpStatusCode.TooManyRequests;
+        }
+        Assert.True(refused, "The busy address was never refused: it was not told apart from the others");
+        Assert.Equal(HttpStatusCode.OK, (await NegotiateAsync(other)).StatusCode);
+        // A client cannot pass itself off as someone else: nginx adds the address it saw, which the app takes.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await NegotiateAsync(busy, forwardedFor: "127.0.0.99")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheBrowserAppBehindTheProxyUploadsPagesAndSeesReplacementsMadeThroughEitherInstance()
+    {
+        cluster.RequireRunning();
+        chromium.RequireChromium();
+        await using var context = await chromium.Browser.NewContextAsync(new() { IgnoreHTTPSErrors = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(cluster.Proxy.ToString());
+        await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live");
+
+        await page.GetByLabel("Choose a file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "proxied.tsv",
+            MimeType = "text/tab-separated-values",
+            Buffer = Tsv.Numbered(250),
+        });
+        await Expect(page.Locator("#table-rows")).ToHaveTextAsync("250 rows");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Expect(page.Locator("#grid tbody tr").First.Locator("td").First).ToHaveTextAsync("101");
+        var id = page.Url.Split("/t/")[1].Split('?', '#')[0];
+        var editKey = await page.EvaluateAsync<string>("id => localStorage.getItem(\"tsvlive.editKey.\" + id)", id);
+
+        // The page's live connection is on one of the two instances: a replacement through each reaches it.
+        var version = 1;
+        foreach (var instance in new[] { cluster.App1, cluster.App2 })
+        {
+            using var http = new HttpClient { BaseAddress = instance };
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{id}") { Content = new ByteArrayContent(Tsv.Numbered(120 + version, prefix: $"v{++version}")) };
+            request.Headers.Add("X-Edit-Key", editKey);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request, Ct)).StatusCode);
+            await Expect(page.Locator("#notice")).ToContainTextAsync($"Replaced with version {version}");
+            await Expect(page.Locator("#grid tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync($"v{version} 101");
+        }
+    }
+
+    private static async Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string? origin = null, string? forwardedFor = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/tables/negotiate?negotiateVersion=1");
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+        return await http.SendAsync(request, Ct);
+    }
+}
