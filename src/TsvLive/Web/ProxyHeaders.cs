@@ -43,7 +43,7 @@ internal static class ProxyHeadersExtensions
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TsvLiveOptions>>((forwarded, options) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the proxies named; not even loopback by default.
+            // Only the proxies named, not the loopback default (with none named the middleware is not used at all).
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
             foreach (var proxy in options.Value.KnownProxies)
@@ -57,6 +57,10 @@ internal static class ProxyHeadersExtensions
         return services;
     }
 
-    /// <summary>First in the pipeline, so logging, limits and links all see the client's address and scheme.</summary>
-    public static IApplicationBuilder UseProxyHeaders(this IApplicationBuilder app) => app.UseForwardedHeaders();
+    /// <summary>
+    /// First in the pipeline, so logging, limits and links all see the client's address and scheme.
+    /// Only with known proxies: ASP.NET Core's middleware with empty lists trusts everyone.
+    /// </summary>
+    public static IApplicationBuilder UseProxyHeaders(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.KnownProxies.Length > 0 ? app.UseForwardedHeaders() : app;
 }
