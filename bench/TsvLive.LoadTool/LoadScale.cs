@@ -10,10 +10,11 @@ internal sealed record LoadScale(
     long HugeFileBytes,
     int FloodConnections,
     int FloodPagesEach,
-    TimeSpan Settle)
+    TimeSpan Settle,
+    int NoticeRounds)
 {
-    public static LoadScale Full { get; } = new(100_000_000, 10_000_000, 2000, 50, [1000, 10000], 1_000_000_000, 20, 50, TimeSpan.FromSeconds(3));
+    public static LoadScale Full { get; } = new(100_000_000, 10_000_000, 2000, 50, [1000, 10000], 1_000_000_000, 20, 50, TimeSpan.FromSeconds(3), 40);
 
     // Enough page reads from one connection to pass the default hub call limit (bursts of 100), as the full run does.
-    public static LoadScale Smoke { get; } = new(1_000_000, 20_000, 400, 5, [20], 5_000_000, 3, 3, TimeSpan.Zero);
+    public static LoadScale Smoke { get; } = new(1_000_000, 20_000, 400, 5, [20], 5_000_000, 3, 3, TimeSpan.Zero, 2);
 }

@@ -2,9 +2,10 @@ using TsvLive.LoadTool;
 
 /// <summary>
 /// Measures a TsvLive server from outside, as users meet it (loopback only).
-/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood] [--watchers 1000,10000] [--smoke] [--out results.md]
+/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood,cluster] [--watchers 1000,10000] [--smoke] [--out results.md]
 /// Without --server it starts the Release build of src/TsvLive as its own process (with <see cref="ServerProcess.Settings"/>)
-/// and also reports its memory. --smoke runs every scenario at a tiny size, to check that each still runs.
+/// and also reports its memory. --smoke runs every scenario at a tiny size, to check that each still runs. "cluster" starts its own
+/// redis-server and two servers on it (not part of the default list: it needs redis-server).
 /// </summary>
 internal static class LoadToolProgram
 {
@@ -28,6 +29,10 @@ internal static class LoadToolProgram
 
         Console.WriteLine($"# TsvLive load test against {server.Address} ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         await scenarios.RunAsync(only);
+        if (only.Contains("cluster"))
+        {
+            await new ClusterScenarios(scale, (TextWriter?)output ?? Console.Out, cancel.Token).RunAsync();
+        }
         return 0;
     }
 }

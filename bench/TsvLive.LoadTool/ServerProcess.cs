@@ -49,9 +49,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Existing(Uri address) => new(address, null);
 
     /// <summary>Starts the Release build of src/TsvLive (built with this tool) on a free loopback port.</summary>
-    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken)
+    /// <param name="settings">More settings than <see cref="Settings"/>, such as ConnectionStrings:Redis.</param>
+    /// <param name="dll">Another build of the server (the tests give theirs).</param>
+    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, string? dll = null)
     {
-        var dll = Path.Combine(RepoRoot(), "src", "TsvLive", "bin", "Release", "net10.0", "TsvLive.dll");
+        dll ??= Path.Combine(RepoRoot(), "src", "TsvLive", "bin", "Release", "net10.0", "TsvLive.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the server first: dotnet build -c Release", dll);
@@ -68,7 +70,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 ["Serilog__MinimumLevel__Default"] = "Warning",
             },
         };
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in Settings.Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -107,7 +109,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -33,4 +33,19 @@ public sealed class LoadToolSmokeTests
         Assert.Contains("- replacement: version 2", text, StringComparison.Ordinal);
         Assert.Contains("- the same during the flood: p50", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheClusterScenarioRunsOnARealRedisWithTwoServerProcesses()
+    {
+        _ = Installed.RedisServer;
+        using var report = new StringWriter();
+
+        await new ClusterScenarios(LoadScale.Smoke, report, Ct, Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
+
+        var text = report.ToString();
+        Assert.Contains("% of the single-instance speed", text, StringComparison.Ordinal);
+        Assert.Contains("(cold on B), 3 tables:", text, StringComparison.Ordinal);
+        Assert.Contains($"{LoadScale.Smoke.Watchers[0]:N0} watchers ({LoadScale.Smoke.Watchers[0] / 2:N0} on A", text, StringComparison.Ordinal);
+        Assert.Contains($"(n = {LoadScale.Smoke.Watchers[0] * LoadScale.Smoke.NoticeRounds})", text, StringComparison.Ordinal);
+    }
 }
