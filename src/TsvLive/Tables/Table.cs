@@ -57,7 +57,8 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     {
         var now = Environment.TickCount64;
         var noted = Volatile.Read(ref _viewNoted);
-        return now - noted >= (long)every.TotalMilliseconds && Interlocked.CompareExchange(ref _viewNoted, now, noted) == noted;
+        // (Never noted yet: long.MinValue, which "now - noted" would overflow.)
+        return (noted == long.MinValue || now - noted >= (long)every.TotalMilliseconds) && Interlocked.CompareExchange(ref _viewNoted, now, noted) == noted;
     }
 
     /// <summary>Refuses a missing or wrong edit key; the key is compared in constant time with the stored hash.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -107,6 +108,32 @@ public sealed class ClusterTests : ClusterTestBase
         }
         using var last = a.CreateHttpClient();
         Assert.Equal(11, (await last.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task ATableNobodyViewsExpiresOnEveryInstanceAndAViewedOneStays()
+    {
+        var (a, b) = (Instance(), Instance());
+        foreach (var instance in new[] { a, b })
+        {
+            instance.With("TsvLive:ExpireAfter", "00:00:02");
+        }
+        var forgotten = await a.CreateTableAsync(Tsv.Numbered(5), Ct, "forgotten.tsv");
+        var used = await a.CreateTableAsync(Tsv.Numbered(5), Ct, "used.tsv");
+        using var onB = b.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync($"/api/tables/{forgotten.Id}", Ct)).StatusCode); // B holds it too
+
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync($"/api/tables/{used.Id}/rows", Ct)).StatusCode);
+            await Task.Delay(250, Ct);
+        }
+
+        using var onA = a.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await onA.GetAsync($"/api/tables/{forgotten.Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync($"/api/tables/{forgotten.Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await onA.GetAsync($"/api/tables/{used.Id}", Ct)).StatusCode);
     }
 
     /// <summary>The version and rows an instance serves, once it serves <paramref name="version"/> (or after a second).</summary>
