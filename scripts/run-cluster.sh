@@ -49,20 +49,30 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 0' INT TERM
 
-# A port nothing listens on (bash's /dev/tcp: no other tool needed).
+# A port nothing listens on (bash's /dev/tcp: no other tool needed), below Linux's range for
+# outgoing connections (32768 and up), so no client socket holds it.
 free_port() {
   local candidate
   for _ in $(seq 1 200); do
-    candidate=$((20000 + RANDOM % 40000))
+    candidate=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
   done
   echo "No free port found." >&2; exit 1
 }
 
-# Waits until something accepts connections on port $1 (at most 10 s).
+# Says why the start failed: the logs' last lines (the state directory is removed on exit).
+fail() {
+  echo "$1" >&2
+  for log in "$state"/*.log "$state"/nginx/error.log; do
+    [ -s "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
+  done
+  exit 1
+}
+
+# Waits until something accepts connections on port $1 (at most 30 s).
 wait_for_port() {
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done
-  echo "Nothing listens on 127.0.0.1:$1; see the logs in $state." >&2; exit 1
+  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done
+  fail "Nothing listens on 127.0.0.1:$1."
 }
 
 # Waits until a GET of $2 on port $1 answers 200 (at most 60 s).
@@ -73,7 +83,7 @@ wait_for_200() {
     fi
     sleep 0.1
   done
-  echo "Nothing answered 200 at 127.0.0.1:$1$2; see the logs in $state." >&2; exit 1
+  fail "Nothing answered 200 at 127.0.0.1:$1$2."
 }
 
 if [ -z "$app" ]; then
