@@ -59,6 +59,14 @@ internal sealed class TableBusyException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
+internal sealed class TableArrivingException() : TsvLiveException(
+    "table-arriving",
+    "Still uploading",
+    "Sorting, filtering, finding and column stats are available when the upload finishes.")
+{
+    public override int StatusCode => StatusCodes.Status409Conflict;
+}
+
 internal sealed class ReplacementRunningException() : TsvLiveException(
     "replacement-running",
     "Replacement already running",

@@ -5,6 +5,7 @@ using TsvLive.Operations;
 using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Views;
 
 namespace TsvLive.Hubs;
 
@@ -14,6 +15,7 @@ internal sealed class TablesHub(
     PageReader pages,
     PageReadGate pageReads,
     UploadService uploads,
+    ColumnStatsReader stats,
     ViewerRegistry viewers,
     TsvLiveMetrics metrics,
     IOptions<TsvLiveOptions> options) : Hub<ITableClient>
@@ -36,14 +38,20 @@ internal sealed class TablesHub(
         }
     }
 
-    public async Task<TablePage> GetPage(string id, long page, int pageSize)
+    public Task<TablePage> GetPage(string id, long page, int pageSize) => GetRows(id, new RowsRequest(page, pageSize));
+
+    /// <summary>A page of a view (sort, filter, find), with the same rules as GET /api/tables/{id}/rows.</summary>
+    public async Task<TablePage> GetRows(string id, RowsRequest? request)
     {
         var started = Stopwatch.GetTimestamp();
         using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
-        var read = await pages.ReadAsync(id, page, pageSize, Context.ConnectionAborted);
+        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), Context.ConnectionAborted);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;
     }
+
+    /// <summary>A column's stats (N from 1), as GET /api/tables/{id}/columns/{N}.</summary>
+    public Task<ColumnStats> GetColumnStats(string id, int column) => stats.ReadAsync(id, column, Context.ConnectionAborted);
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);

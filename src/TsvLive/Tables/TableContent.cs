@@ -1,4 +1,5 @@
 using System.Text;
+using TsvLive.Tables.Columns;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
 
@@ -28,6 +29,10 @@ internal sealed class TableContent(
     public Dialect Dialect => indexed.Dialect;
     public Encoding TextEncoding => textEncoding;
     public IReadOnlyList<string> Columns => columns;
+
+    /// <summary>Each column's type (as many as <see cref="Columns"/>); while the table arrives, of the rows so far.</summary>
+    public IReadOnlyList<ColumnType> ColumnTypes =>
+        indexed.ColumnTypes.Count == columns.Count ? indexed.ColumnTypes : [.. Enumerable.Range(0, columns.Count).Select(i => i < indexed.ColumnTypes.Count ? indexed.ColumnTypes[i] : ColumnType.Text)];
 
     /// <summary>The header's fields as read (UTF-8 or single-byte), from which <see cref="Columns"/> were named.</summary>
     public IReadOnlyList<byte[]>? HeaderFields => indexed.HeaderFields;

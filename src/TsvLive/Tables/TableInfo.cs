@@ -1,4 +1,6 @@
 using System.Runtime.Serialization;
+using TsvLive.Tables.Columns;
+using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables;
 
@@ -10,6 +12,7 @@ public record TableInfo(
     [property: DataMember(Name = "name")] string Name,
     [property: DataMember(Name = "rowCount")] long RowCount,
     [property: DataMember(Name = "columns")] IReadOnlyList<string> Columns,
+    [property: DataMember(Name = "columnTypes")] IReadOnlyList<string> ColumnTypes,
     [property: DataMember(Name = "dialect")] string Dialect,
     [property: DataMember(Name = "complete")] bool Complete,
     [property: DataMember(Name = "sizeBytes")] long SizeBytes,
@@ -22,6 +25,7 @@ public record TableInfo(
         version.Name,
         content.RowCount,
         content.Columns,
+        [.. content.ColumnTypes.Select(t => t.ToWire())],
         content.Dialect.ToWire(),
         content.Complete,
         content.SizeBytes,
@@ -43,6 +47,7 @@ public sealed record TableCreated(
     string Name,
     long RowCount,
     IReadOnlyList<string> Columns,
+    IReadOnlyList<string> ColumnTypes,
     string Dialect,
     bool Complete,
     long SizeBytes,
@@ -51,14 +56,14 @@ public sealed record TableCreated(
     [property: DataMember(Name = "viewUrl")] string ViewUrl,
     [property: DataMember(Name = "editKey")] string EditKey,
     [property: DataMember(Name = "editUrl")] string EditUrl)
-    : TableInfo(Id, Version, Name, RowCount, Columns, Dialect, Complete, SizeBytes, CreatedAt, UpdatedAt)
+    : TableInfo(Id, Version, Name, RowCount, Columns, ColumnTypes, Dialect, Complete, SizeBytes, CreatedAt, UpdatedAt)
 {
     internal static TableCreated Of(TableInfo info, TableLinks links, string editKey) => new(
-        info.Id, info.Version, info.Name, info.RowCount, info.Columns, info.Dialect, info.Complete, info.SizeBytes,
+        info.Id, info.Version, info.Name, info.RowCount, info.Columns, info.ColumnTypes, info.Dialect, info.Complete, info.SizeBytes,
         info.CreatedAt, info.UpdatedAt, links.View(info.Id), editKey, links.Edit(info.Id, editKey));
 }
 
-/// <summary>One page of rows of one version.</summary>
+/// <summary>One page of rows of one version: of the whole table, or of a view of it (totalRows counts the view).</summary>
 [DataContract]
 public sealed record TablePage(
     [property: DataMember(Name = "id")] string Id,
@@ -69,4 +74,16 @@ public sealed record TablePage(
     [property: DataMember(Name = "totalRows")] long TotalRows,
     [property: DataMember(Name = "totalPages")] long TotalPages,
     [property: DataMember(Name = "columns")] IReadOnlyList<string> Columns,
-    [property: DataMember(Name = "rows")] IReadOnlyList<string[]> Rows);
+    [property: DataMember(Name = "rows")] IReadOnlyList<string[]> Rows,
+    [property: DataMember(Name = "tableRows")] long TableRows,
+    [property: DataMember(Name = "rowNumbers")] IReadOnlyList<long> RowNumbers,
+    [property: DataMember(Name = "view")] ViewDescription View);
+
+/// <summary>What the hub's GetRows asks for: a page of a view (every part optional).</summary>
+[DataContract]
+public sealed record RowsRequest(
+    [property: DataMember(Name = "page")] long? Page = null,
+    [property: DataMember(Name = "pageSize")] int? PageSize = null,
+    [property: DataMember(Name = "sort")] string[]? Sort = null,
+    [property: DataMember(Name = "filter")] string[]? Filter = null,
+    [property: DataMember(Name = "q")] string? Q = null);

@@ -7,6 +7,7 @@ using TsvLive.Errors;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables;
 
@@ -23,6 +24,7 @@ internal static class TablesApi
         tables.MapGet("/{id}", GetInfo);
         tables.MapGet("/{id}/rows", GetRows);
         tables.MapGet("/{id}/file", GetFile);
+        tables.MapGet("/{id}/columns/{column}", GetColumnStats);
         return app;
     }
 
@@ -53,15 +55,19 @@ internal static class TablesApi
 
     /// <summary>A page, checked before the answer starts and then written as its rows are read.</summary>
     private static async Task GetRows(
-        string id, string? page, string? pageSize, HttpContext http, PageReader pages, PageReadGate gate, TsvLiveMetrics metrics,
-        CancellationToken cancellationToken)
+        string id, string? page, string? pageSize, string[]? sort, string[]? filter, string? q, HttpContext http, PageReader pages, PageReadGate gate,
+        TsvLiveMetrics metrics, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var reading = gate.Enter(http.Connection.RemoteIpAddress);
-        var plan = await pages.PlanAsync(id, ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), cancellationToken);
+        var request = new RowsRequest(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
+        var plan = await pages.PlanAsync(id, request, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
     }
+
+    private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, ColumnStatsReader stats, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, cancellationToken));
 
     private static async Task<FileStreamHttpResult> GetFile(string id, TableStore store, CancellationToken cancellationToken)
     {

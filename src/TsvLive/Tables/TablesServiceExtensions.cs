@@ -3,6 +3,7 @@ using TsvLive.Tables.Paging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Views;
 using TsvLive.Web;
 
 namespace TsvLive.Tables;
@@ -25,6 +26,9 @@ internal static class TablesServiceExtensions
                 ? new MemoryOnlyStorage()
                 : ActivatorUtilities.CreateInstance<DataDirectoryStorage>(provider));
         services.AddSingleton<PageReader>();
+        services.AddSingleton<ViewCache>();
+        services.AddSingleton<ViewEngine>();
+        services.AddSingleton<ColumnStatsReader>();
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<UploadGate>();

@@ -1,3 +1,4 @@
+using TsvLive.Tables.Columns;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -12,7 +13,8 @@ internal sealed record IndexedText(
     long RowCount,
     IReadOnlyList<byte[]>? HeaderFields,
     int FieldCount,
-    bool Finished)
+    bool Finished,
+    IReadOnlyList<ColumnType> ColumnTypes)
 {
-    public static IndexedText Empty { get; } = new(Dialect.Quoted, new RecordIndex(), 0, null, 0, false);
+    public static IndexedText Empty { get; } = new(Dialect.Quoted, new RecordIndex(), 0, null, 0, false, []);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CsvHelper;
 using TsvLive.Errors;
+using TsvLive.Tables.Columns;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -74,6 +75,7 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
             : null);
 
         var index = new RecordIndex();
+        var types = new ColumnTypeTracker();
         List<byte[]>? header = null;
         var fieldCount = 0;
         var lastPublish = Stopwatch.GetTimestamp();
@@ -112,6 +114,7 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
                     continue;
                 }
                 index.Add(reader.ByteOffset);
+                types.Observe(reader);
             }
         }
         if (brokenQuote)
@@ -128,6 +131,6 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
         }
 
         void Publish(bool finished) => Volatile.Write(ref _latest,
-            new IndexedText(dialect, index, index.RecordCount, header, fieldCount, finished));
+            new IndexedText(dialect, index, index.RecordCount, header, fieldCount, finished, types.Snapshot(Math.Max(fieldCount, header?.Count ?? 0))));
     }
 }

@@ -24,6 +24,28 @@ internal static class PageJson
         json.WriteNumber("pageSize", page.PageSize);
         json.WriteNumber("totalRows", page.TotalRows);
         json.WriteNumber("totalPages", page.TotalPages);
+        json.WriteNumber("tableRows", page.Content.RowCount);
+        json.WriteStartArray("rowNumbers");
+        foreach (var number in page.RowNumbers())
+        {
+            json.WriteNumberValue(number);
+        }
+        json.WriteEndArray();
+        json.WriteStartObject("view");
+        json.WriteStartArray("sort");
+        foreach (var key in page.View.Sort)
+        {
+            json.WriteStringValue(key);
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("filter");
+        foreach (var filter in page.View.Filter)
+        {
+            json.WriteStringValue(filter);
+        }
+        json.WriteEndArray();
+        json.WriteString("q", page.View.Q);
+        json.WriteEndObject();
         json.WriteStartArray("columns");
         foreach (var column in page.Content.Columns)
         {

@@ -1,12 +1,29 @@
+using TsvLive.Tables.Views;
+
 namespace TsvLive.Tables.Paging;
 
-/// <summary>One page of one version, checked against the limits: what the answer says, and the rows to read.</summary>
-internal sealed record PagePlan(string Id, int Version, TableContent Content, long Page, int PageSize, long TotalPages, long First, int Count)
+/// <summary>
+/// One page of one version, checked against the limits: what the answer says, and the rows to read.
+/// Without a view the page is the records First .. First + Count − 1; with one, those positions of
+/// the view's rows (<paramref name="ViewRows"/>, 0-based record numbers).
+/// </summary>
+internal sealed record PagePlan(
+    string Id, int Version, TableContent Content, long Page, int PageSize, long TotalPages, long First, int Count,
+    int[]? ViewRows, ViewDescription View)
 {
-    public long TotalRows => Content.RowCount;
+    public long TotalRows => ViewRows?.Length ?? Content.RowCount;
+
+    /// <summary>The page's records: 0-based numbers in the file.</summary>
+    public IEnumerable<long> Records() => ViewRows is { } rows
+        ? rows.Skip((int)First).Take(Count).Select(r => (long)r)
+        : Enumerable.Range(0, Count).Select(i => First + i);
+
+    /// <summary>Each row's 1-based data record number in the file.</summary>
+    public long[] RowNumbers() => [.. Records().Select(r => r + 1)];
 
     /// <summary>The page's rows, parsed as they are taken.</summary>
-    public IEnumerable<string[]> Rows() => PageReader.Rows(Content, First, Count);
+    public IEnumerable<string[]> Rows() => ViewRows is null ? PageReader.Rows(Content, First, Count) : PageReader.RowsAt(Content, Records());
 
-    public TablePage ToPage() => new(Id, Version, Content.Complete, Page, PageSize, TotalRows, TotalPages, Content.Columns, Rows().ToArray());
+    public TablePage ToPage() => new(Id, Version, Content.Complete, Page, PageSize, TotalRows, TotalPages, Content.Columns, Rows().ToArray(),
+        Content.RowCount, RowNumbers(), View);
 }

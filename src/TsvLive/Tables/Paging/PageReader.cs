@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables.Paging;
 
@@ -12,15 +13,19 @@ namespace TsvLive.Tables.Paging;
 /// checked against the limits (rows, cells, bytes) before any of it is built, and its rows can be
 /// taken one at a time (<see cref="PagePlan.Rows"/>), so an HTTP answer never holds a whole page.
 /// </summary>
-internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> options)
+internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
-    public async Task<TablePage> ReadAsync(string? id, long? page, int? pageSize, CancellationToken cancellationToken) =>
-        (await PlanAsync(id, page, pageSize, cancellationToken).ConfigureAwait(false)).ToPage();
+    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, CancellationToken cancellationToken) =>
+        (await PlanAsync(id, request, cancellationToken).ConfigureAwait(false)).ToPage();
 
-    /// <summary>Which rows a page holds, checked against every limit; nothing is read yet.</summary>
-    public async Task<PagePlan> PlanAsync(string? id, long? page, int? pageSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which rows a page holds, checked against every limit; nothing is read yet. With a view (sort,
+    /// filter, find), its rows are computed first, or taken from the cache.
+    /// </summary>
+    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, CancellationToken cancellationToken)
     {
+        var (page, pageSize) = (request.Page, request.PageSize);
         var size = pageSize ?? options.Value.DefaultPageSize;
         var number = page ?? 1;
         if (number < 1)
@@ -40,11 +45,13 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
                 $"This table has {content.Columns.Count:N0} columns, so a page can hold at most " +
                 $"{Math.Max(1, options.Value.MaxCellsPerPage / content.Columns.Count):N0} rows. Ask for fewer rows per page.");
         }
-        var total = content.RowCount;
+        var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
+        var rows = views.Rows(table.Id, version.Version, content, view);
+        var total = rows?.Length ?? content.RowCount;
         var totalPages = Math.Max(1, (total + size - 1) / size);
         var first = (number - 1) * size;
         var count = number <= totalPages ? (int)Math.Min(size, total - first) : 0;
-        var plan = new PagePlan(table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count));
+        var plan = new PagePlan(table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count), rows, view.Describe());
         ThrowIfTooManyBytes(plan, options.Value.MaxPageBytes);
         return plan;
     }
@@ -56,13 +63,16 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
     /// </summary>
     private static void ThrowIfTooManyBytes(PagePlan plan, int maxBytes)
     {
-        var (start, end) = ByteRange(plan.Content, plan.First, plan.Count);
-        if (end - start <= maxBytes)
+        if (plan.ViewRows is null)
         {
-            return;
+            var (start, end) = ByteRange(plan.Content, plan.First, plan.Count);
+            if (end - start <= maxBytes)
+            {
+                return;
+            }
         }
         long bytes = 0;
-        foreach (var reader in Records(plan.Content, plan.First, plan.Count))
+        foreach (var reader in plan.ViewRows is null ? Records(plan.Content, plan.First, plan.Count) : plan.Records().SelectMany(r => Records(plan.Content, r, 1)))
         {
             for (var i = 0; i < reader.FieldCount; i++)
             {
@@ -92,12 +102,16 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
         }
     }
 
+    /// <summary>The given records (0-based, in any order) as strings, each as wide as the table.</summary>
+    internal static IEnumerable<string[]> RowsAt(TableContent content, IEnumerable<long> records) =>
+        records.SelectMany(record => Rows(content, record, 1));
+
     /// <summary>
     /// The reader positioned on each of the records first .. first + count − 1 in turn. Parsed in place
     /// when the page's bytes lie in one segment; otherwise index window by index window (16 records),
     /// each in place or copied alone, so a page never needs a buffer of its own size.
     /// </summary>
-    private static IEnumerable<CsvReader> Records(TableContent content, long first, int count)
+    internal static IEnumerable<CsvReader> Records(TableContent content, long first, int count)
     {
         if (count <= 0)
         {
@@ -142,6 +156,28 @@ internal sealed class PageReader(TableStore store, IOptions<TsvLiveOptions> opti
                 }
             }
         }
+    }
+
+    /// <summary>The data record whose bytes hold <paramref name="offset"/> of the text; −1 when it lies before the first (in the header).</summary>
+    internal static long RecordContaining(TableContent content, long offset)
+    {
+        var (checkpoint, start) = content.Index.CheckpointAtOrBeforeOffset(offset, content.RowCount);
+        if (checkpoint < 0)
+        {
+            return -1;
+        }
+        var found = -1L;
+        var record = checkpoint;
+        // The text given to the reader starts at the checkpoint, so its offsets count from there.
+        foreach (var reader in Records(content, checkpoint, (int)Math.Min(RecordIndex.Stride, content.RowCount - checkpoint)))
+        {
+            if (start + reader.ByteOffset > offset)
+            {
+                break;
+            }
+            found = record++;
+        }
+        return found;
     }
 
     /// <summary>The records first .. first + count − 1 of <paramref name="text"/>, which starts at record <paramref name="textStartsAt"/>.</summary>

@@ -18,6 +18,7 @@ internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
     private readonly ConcurrentDictionary<string, long> _heldByAddress = new(StringComparer.Ordinal);
     private long _held;
     private Func<long, string?, long>? _evict;
+    private Func<long, long>? _evictCaches;
 
     public long Limit => options.Value.MaxBytesInMemory ?? s_defaultLimit;
 
@@ -33,6 +34,15 @@ internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
     /// tables are stored): called with the bytes needed and, for an address over its share, that address.
     /// </summary>
     public void UseEvictor(Func<long, string?, long> evict) => _evict = evict;
+
+    /// <summary>Who can make room by dropping caches (views' sort orders and filter results): asked first, before any table leaves memory.</summary>
+    public void UseCacheEvictor(Func<long, long> evict) => _evictCaches = evict;
+
+    /// <summary>
+    /// Reserves room for something that can be dropped again (a cache) if it fits now, without
+    /// evicting anything: a cache never pushes a table out or makes an upload fail.
+    /// </summary>
+    public bool TryReserveWithoutEviction(long bytes, string owner) => TryReserve(bytes, owner, 0, out _);
 
     /// <param name="owner">The client address the bytes are charged to.</param>
     /// <param name="credit">
@@ -60,9 +70,16 @@ internal sealed class MemoryBudget(IOptions<TsvLiveOptions> options)
         return true;
     }
 
-    /// <summary>Evicts least recently used tables (any, or the owner's when its share is the limit); whether anything was freed.</summary>
-    private bool MakeRoom(long bytes, string owner, bool overall) =>
-        _evict is { } evict && evict(bytes, overall ? null : owner) > 0;
+    /// <summary>Drops caches, then evicts least recently used tables (any, or the owner's when its share is the limit); whether anything was freed.</summary>
+    private bool MakeRoom(long bytes, string owner, bool overall)
+    {
+        var freed = _evictCaches?.Invoke(bytes) ?? 0;
+        if (freed >= bytes)
+        {
+            return true;
+        }
+        return (_evict is { } evict && evict(bytes - freed, overall ? null : owner) > 0) || freed > 0;
+    }
 
     public void Release(long bytes, string owner)
     {

@@ -83,6 +83,28 @@ internal sealed class RecordIndex
         return false;
     }
 
+    /// <summary>The last checkpoint starting at or before <paramref name="offset"/> among the first <paramref name="knownRecords"/> records; record −1 when none does (the header).</summary>
+    public (long Record, long Offset) CheckpointAtOrBeforeOffset(long offset, long knownRecords)
+    {
+        long low = 0;
+        var high = (knownRecords + Stride - 1) / Stride - 1;
+        var found = -1L;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (Offset(middle) <= offset)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return found < 0 ? (-1, 0) : (found * Stride, Offset(found));
+    }
+
     private long Offset(long checkpoint)
     {
         var blocks = Volatile.Read(ref _blocks);

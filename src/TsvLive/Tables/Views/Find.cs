@@ -1,0 +1,114 @@
+using System.Text;
+using CsvHelper;
+using TsvLive.Tables.Paging;
+
+namespace TsvLive.Tables.Views;
+
+/// <summary>
+/// Finds the rows with a text in any cell, case-insensitively. The table's UTF-8 bytes are searched
+/// first (vectorized, for either case of an ASCII text) and only the records holding a match are
+/// parsed and checked cell by cell; a text with non-ASCII letters, whose other case has other bytes,
+/// is checked in every record.
+/// </summary>
+internal static class Find
+{
+    /// <summary>Clears <paramref name="keep"/> for the rows that do not contain <paramref name="text"/>.</summary>
+    public static void Mark(TableContent content, string text, bool[] keep)
+    {
+        if (!Ascii.IsValid(text) || !ReferenceEquals(content.TextEncoding, Encoding.UTF8) && content.TextEncoding is not UTF8Encoding)
+        {
+            TableScan.ForEach(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding));
+            return;
+        }
+        var found = new bool[keep.Length];
+        foreach (var offset in Offsets(content, Encoding.ASCII.GetBytes(text)))
+        {
+            MarkRecordAt(content, offset, text, found);
+        }
+        for (var row = 0; row < keep.Length; row++)
+        {
+            keep[row] &= found[row];
+        }
+    }
+
+    private static bool RecordContains(CsvReader reader, string text, Encoding encoding)
+    {
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var cell = reader.GetSpan(i);
+            if (cell.Length >= text.Length && encoding.GetString(cell).Contains(text, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Where the text's bytes (in either ASCII case) start in the table's text, in order; matches across segment ends included.</summary>
+    private static IEnumerable<long> Offsets(TableContent content, byte[] needle)
+    {
+        var first = needle[0];
+        var lower = (byte)char.ToLowerInvariant((char)first);
+        var upper = (byte)char.ToUpperInvariant((char)first);
+        long start = 0;
+        byte[] carry = [];
+        foreach (var segment in content.Text.Segments(content.TextLength))
+        {
+            // The last needle.Length - 1 bytes of the previous segment go before this one, for matches across the end.
+            var joined = carry.Length == 0 ? segment : (ReadOnlyMemory<byte>)carry.Concat(segment.Span[..Math.Min(segment.Length, needle.Length - 1)].ToArray()).ToArray();
+            if (carry.Length > 0)
+            {
+                foreach (var at in Matches(joined, needle, lower, upper))
+                {
+                    if (at < carry.Length)
+                    {
+                        yield return start - carry.Length + at;
+                    }
+                }
+            }
+            foreach (var at in Matches(segment, needle, lower, upper))
+            {
+                yield return start + at;
+            }
+            var keep = Math.Min(segment.Length, needle.Length - 1);
+            carry = segment.Span[(segment.Length - keep)..].ToArray();
+            start += segment.Length;
+        }
+    }
+
+    private static List<int> Matches(ReadOnlyMemory<byte> memory, byte[] needle, byte lower, byte upper)
+    {
+        var found = new List<int>();
+        var span = memory.Span;
+        var from = 0;
+        while (from <= span.Length - needle.Length)
+        {
+            var i = span[from..].IndexOfAny(lower, upper);
+            if (i < 0)
+            {
+                break;
+            }
+            var at = from + i;
+            if (at + needle.Length <= span.Length && Ascii.EqualsIgnoreCase(span.Slice(at, needle.Length), needle))
+            {
+                found.Add(at);
+            }
+            from = at + 1;
+        }
+        return found;
+    }
+
+    /// <summary>Checks the record holding the byte at <paramref name="offset"/> (if it is a data record) and marks it when a cell contains the text.</summary>
+    private static void MarkRecordAt(TableContent content, long offset, string text, bool[] found)
+    {
+        var record = PageReader.RecordContaining(content, offset);
+        if (record < 0 || found[record])
+        {
+            return;
+        }
+        foreach (var reader in PageReader.Records(content, record, 1))
+        {
+            found[record] = RecordContains(reader, text, content.TextEncoding);
+        }
+    }
+}

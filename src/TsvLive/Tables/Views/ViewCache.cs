@@ -1,0 +1,144 @@
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables.Views;
+
+/// <summary>
+/// What is expensive to compute per table version (a column's typed values and order, a view's
+/// rows), kept while it is used: least recently used first out, within the memory budget (counted
+/// there, dropped before any table is evicted, never the reason an upload fails). Entries belong to
+/// a version: a newer version of the table drops the older one's. Concurrent askers of the same
+/// entry wait for one computation.
+/// </summary>
+internal sealed class ViewCache
+{
+    /// <summary>The budget's owner for cache memory (so caches together hold at most one address's share).</summary>
+    public const string Owner = "view caches";
+
+    private readonly MemoryBudget _budget;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Id, string Key), Entry> _entries = [];
+    private readonly LinkedList<(string Id, string Key)> _recent = [];
+    private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+
+    public ViewCache(MemoryBudget budget)
+    {
+        _budget = budget;
+        budget.UseCacheEvictor(Evict);
+    }
+
+    public long HeldBytes { get; private set; }
+
+    public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size) where T : class
+    {
+        Entry entry;
+        lock (_lock)
+        {
+            if (_versions.TryGetValue(tableId, out var held) && held != version)
+            {
+                if (held > version)
+                {
+                    return compute(); // an older version still being read: not worth keeping
+                }
+                DropTable(tableId);
+            }
+            _versions[tableId] = version;
+            if (_entries.TryGetValue((tableId, key), out var found))
+            {
+                _recent.Remove(found.Node);
+                _recent.AddFirst(found.Node);
+                entry = found;
+            }
+            else
+            {
+                entry = new Entry(new Lazy<object>(() => compute()), _recent.AddFirst((tableId, key)));
+                _entries.Add((tableId, key), entry);
+            }
+        }
+        object value;
+        try
+        {
+            value = entry.Value.Value;
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                Remove((tableId, key), entry);
+            }
+            throw;
+        }
+        lock (_lock)
+        {
+            if (entry.Size == 0 && _entries.TryGetValue((tableId, key), out var current) && current == entry)
+            {
+                var bytes = Math.Max(1, size((T)value));
+                if (_budget.TryReserveWithoutEviction(bytes, Owner))
+                {
+                    entry.Size = bytes;
+                    HeldBytes += bytes;
+                }
+                else
+                {
+                    Remove((tableId, key), entry); // no room: computed for this answer only
+                }
+            }
+        }
+        return (T)value;
+    }
+
+    /// <summary>Drops a table's entries (it left memory, or a newer version came).</summary>
+    public void Forget(string tableId)
+    {
+        lock (_lock)
+        {
+            DropTable(tableId);
+            _versions.Remove(tableId);
+        }
+    }
+
+    /// <summary>Frees at least <paramref name="bytes"/> if it can, least recently used first; returns what it freed.</summary>
+    private long Evict(long bytes)
+    {
+        long freed = 0;
+        lock (_lock)
+        {
+            while (freed < bytes && _recent.Last is { } last)
+            {
+                freed += Remove(last.Value, _entries[last.Value]);
+            }
+        }
+        return freed;
+    }
+
+    private void DropTable(string tableId)
+    {
+        foreach (var key in _entries.Keys.Where(k => k.Id == tableId).ToList())
+        {
+            Remove(key, _entries[key]);
+        }
+    }
+
+    private long Remove((string Id, string Key) key, Entry entry)
+    {
+        if (!_entries.Remove(key))
+        {
+            return 0;
+        }
+        _recent.Remove(entry.Node);
+        if (entry.Size > 0)
+        {
+            _budget.Release(entry.Size, Owner);
+            HeldBytes -= entry.Size;
+        }
+        return entry.Size;
+    }
+
+    private sealed class Entry(Lazy<object> value, LinkedListNode<(string Id, string Key)> node)
+    {
+        public Lazy<object> Value => value;
+
+        public LinkedListNode<(string Id, string Key)> Node => node;
+
+        public long Size { get; set; }
+    }
+}

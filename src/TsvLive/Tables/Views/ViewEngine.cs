@@ -1,0 +1,185 @@
+using System.Text;
+using TsvLive.Errors;
+using TsvLive.Tables.Columns;
+
+namespace TsvLive.Tables.Views;
+
+/// <summary>
+/// The rows of a view of one finished version, in view order, as 0-based record numbers: filtered
+/// (every filter holds, and the text to find is in some cell) and sorted (by each key in turn, empty
+/// cells last, ties in file order). A column's typed values and order, and a view's rows, are cached
+/// per version (<see cref="ViewCache"/>), so paging a computed view is a lookup.
+/// </summary>
+internal sealed class ViewEngine(ViewCache cache)
+{
+    /// <summary>The view's rows, or null when it is the table itself (no filter, find or sort).</summary>
+    public int[]? Rows(string tableId, int version, TableContent content, ViewRequest view)
+    {
+        if (view.IsEmpty)
+        {
+            return null;
+        }
+        if (!content.Complete)
+        {
+            throw new TableArrivingException();
+        }
+        int[]? selected = view.Selects
+            ? cache.GetOrAdd(tableId, version, view.SelectionKey, () => Select(tableId, version, content, view), rows => rows.Length * sizeof(int))
+            : null;
+        if (view.Sort.Count == 0)
+        {
+            return selected;
+        }
+        return cache.GetOrAdd(tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected), rows => rows.Length * sizeof(int));
+    }
+
+    public ColumnKeys Keys(string tableId, int version, TableContent content, int column) =>
+        cache.GetOrAdd(tableId, version, $"keys:{column}", () => ColumnKeys.Read(content, column), k => k.SizeBytes);
+
+    private ColumnOrder Order(string tableId, int version, TableContent content, int column) =>
+        cache.GetOrAdd(tableId, version, $"order:{column}",
+            () => content.ColumnTypes[column] == ColumnType.Text ? ColumnOrder.OfText(content, column) : ColumnOrder.Of(Keys(tableId, version, content, column)),
+            o => o.SizeBytes);
+
+    private int[] Sort(string tableId, int version, TableContent content, IReadOnlyList<SortKey> keys, int[]? selected)
+    {
+        var rows = selected is null ? Enumerable.Range(0, (int)content.RowCount).ToArray() : (int[])selected.Clone();
+        var orders = keys.Select(k => Order(tableId, version, content, k.Column)).ToArray();
+        // Per key, a rank that sorts ascending in the key's direction; empty cells last either way.
+        var ranks = keys.Select((k, i) => Directed(orders[i], k.Descending)).ToArray();
+        if (ranks.Length == 1)
+        {
+            var rank = ranks[0];
+            var packed = new long[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                packed[i] = ((long)rank[rows[i]] << 32) | (uint)rows[i];
+            }
+            Array.Sort(packed);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = (int)(packed[i] & uint.MaxValue);
+            }
+            return rows;
+        }
+        rows.AsSpan().Sort((x, y) =>
+        {
+            foreach (var rank in ranks)
+            {
+                var c = rank[x].CompareTo(rank[y]);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+            return x.CompareTo(y);
+        });
+        return rows;
+    }
+
+    private static int[] Directed(ColumnOrder order, bool descending)
+    {
+        if (!descending)
+        {
+            return order.Ranks;
+        }
+        var top = order.Distinct - 1;
+        return [.. order.Ranks.Select(r => r == ColumnOrder.Empty ? r : top - r)];
+    }
+
+    private int[] Select(string tableId, int version, TableContent content, ViewRequest view)
+    {
+        var count = (int)content.RowCount;
+        var keep = new bool[count];
+        Array.Fill(keep, true);
+        var byText = new List<Filter>();
+        foreach (var filter in view.Filters)
+        {
+            var type = content.ColumnTypes[filter.Column];
+            if (filter.IsTyped(type) || (type != ColumnType.Text && filter.Operator is FilterOperator.Empty or FilterOperator.NonEmpty))
+            {
+                var values = Keys(tableId, version, content, filter.Column).Values;
+                var test = TypedTest(filter, type);
+                for (var row = 0; row < count; row++)
+                {
+                    keep[row] &= test(values[row]);
+                }
+            }
+            else
+            {
+                byText.Add(filter);
+            }
+        }
+        if (byText.Count > 0)
+        {
+            var tests = byText.Select(f => (f.Column, Test: TextTest(f))).ToArray();
+            var encoding = content.TextEncoding;
+            TableScan.ForEach(content, (row, reader) =>
+            {
+                if (!keep[row])
+                {
+                    return;
+                }
+                foreach (var (column, test) in tests)
+                {
+                    if (!test(Decode(TableScan.Cell(reader, column), encoding)))
+                    {
+                        keep[row] = false;
+                        return;
+                    }
+                }
+            });
+        }
+        if (view.Find is { } find)
+        {
+            Find.Mark(content, find, keep);
+        }
+        var rows = new List<int>();
+        for (var row = 0; row < count; row++)
+        {
+            if (keep[row])
+            {
+                rows.Add(row);
+            }
+        }
+        return [.. rows];
+    }
+
+    private static Func<double, bool> TypedTest(Filter filter, ColumnType type)
+    {
+        var value = filter.Value is null ? 0 : TypedValue.TryParse(filter.Value, type, out var v) ? v : double.NaN;
+        return filter.Operator switch
+        {
+            FilterOperator.Eq => x => x == value,
+            FilterOperator.Ne => x => x != value, // an empty cell (NaN) is not equal
+            FilterOperator.Lt => x => x < value,
+            FilterOperator.Le => x => x <= value,
+            FilterOperator.Gt => x => x > value,
+            FilterOperator.Ge => x => x >= value,
+            FilterOperator.Empty => double.IsNaN,
+            FilterOperator.NonEmpty => x => !double.IsNaN(x),
+            _ => throw new InvalidOperationException($"{filter.Operator} is not a typed test."),
+        };
+    }
+
+    private static Func<string, bool> TextTest(Filter filter)
+    {
+        var value = filter.Value ?? "";
+        return filter.Operator switch
+        {
+            FilterOperator.Eq => x => x.Length > 0 && x.Equals(value, StringComparison.OrdinalIgnoreCase),
+            FilterOperator.Ne => x => !x.Equals(value, StringComparison.OrdinalIgnoreCase),
+            FilterOperator.Contains => x => x.Contains(value, StringComparison.OrdinalIgnoreCase),
+            FilterOperator.Starts => x => x.StartsWith(value, StringComparison.OrdinalIgnoreCase),
+            FilterOperator.Lt => x => x.Length > 0 && ColumnOrder.CompareText(x, value) < 0,
+            FilterOperator.Le => x => x.Length > 0 && ColumnOrder.CompareText(x, value) <= 0,
+            FilterOperator.Gt => x => x.Length > 0 && ColumnOrder.CompareText(x, value) > 0,
+            FilterOperator.Ge => x => x.Length > 0 && ColumnOrder.CompareText(x, value) >= 0,
+            FilterOperator.Empty => x => x.Length == 0,
+            FilterOperator.NonEmpty => x => x.Length > 0,
+            _ => throw new InvalidOperationException($"{filter.Operator} is not a text test."),
+        };
+    }
+
+    private static string Decode(ReadOnlySpan<byte> cell, Encoding encoding) => cell.IsEmpty ? "" : encoding.GetString(cell);
+}
