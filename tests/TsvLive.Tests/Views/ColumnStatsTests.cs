@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Tables.Views;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Views;
+
+/// <summary>Column stats against a reference computed here from the same cells.</summary>
+public sealed class ColumnStatsTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EachColumnsStatsMatchTheReference()
+    {
+        var rows = ViewTests.Rows;
+        var file = Tsv.Utf8(string.Join('\n', new[] { ViewTests.Header }.Concat(rows).Select(r => string.Join('\t', r))) + "\n");
+        var created = await factory.CreateTableAsync(file, Ct);
+        using var http = factory.CreateHttpClient();
+        for (var column = 0; column < ViewTests.Header.Length; column++)
+        {
+            var type = created.ColumnTypes[column];
+            var stats = (await http.GetFromJsonAsync<JsonElement>($"/api/tables/{created.Id}/columns/{column + 1}", Ct));
+            var cells = rows.Select(r => r[column]).ToList();
+            var values = cells.Where(c => c.Length > 0).ToList();
+            Func<string, object> key = type == "text" ? c => c : c => Typed(c, type);
+
+            Assert.Equal(column + 1, stats.GetProperty("column").GetInt32());
+            Assert.Equal(ViewTests.Header[column], stats.GetProperty("name").GetString());
+            Assert.Equal(type, stats.GetProperty("type").GetString());
+            Assert.Equal(values.Count, stats.GetProperty("count").GetInt64());
+            Assert.Equal(cells.Count - values.Count, stats.GetProperty("empty").GetInt64());
+            Assert.Equal(values.Select(key).Distinct().Count(), stats.GetProperty("distinct").GetInt64());
+            Assert.False(stats.GetProperty("distinctIsEstimate").GetBoolean());
+            // Min and max by the type's order; of equal values, the first in the file.
+            int Compare(string a, string b) => type == "text" ? StringComparer.InvariantCultureIgnoreCase.Compare(a, b) : ((double)key(a)).CompareTo((double)key(b));
+            var lowest = values.Aggregate((a, b) => Compare(b, a) < 0 ? b : a);
+            var highest = values.Aggregate((a, b) => Compare(b, a) > 0 ? b : a);
+            Assert.Equal(lowest, stats.GetProperty("min").GetString());
+            Assert.Equal(highest, stats.GetProperty("max").GetString());
+            if (type is "integer" or "number")
+            {
+                Assert.Equal(values.Average(v => (double)key(v)), stats.GetProperty("mean").GetDouble(), 9);
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, stats.GetProperty("mean").ValueKind);
+            }
+            var top = values.Select((v, i) => (Value: v, Key: key(v), Index: i)).GroupBy(v => v.Key)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Min(v => v.Index)).Take(10)
+                .Select(g => (g.OrderBy(v => v.Index).First().Value, (long)g.Count())).ToList();
+            Assert.Equal(top, stats.GetProperty("top").EnumerateArray().Select(t => (t.GetProperty("value").GetString()!, t.GetProperty("count").GetInt64())).ToList());
+            if (type is "integer" or "number" or "date")
+            {
+                var bins = stats.GetProperty("histogram").EnumerateArray().ToList();
+                Assert.InRange(bins.Count, 1, 20);
+                Assert.Equal(values.Count, bins.Sum(b => b.GetProperty("count").GetInt64()));
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, stats.GetProperty("histogram").ValueKind);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TheHubGivesTheSameStatsAndABadColumnIsA400()
+    {
+        var created = await factory.CreateTableAsync(Tsv.Numbered(30), Ct);
+        await using var hub = await factory.ConnectHubAsync(Ct);
+
+        var stats = await hub.InvokeAsync<ColumnStats>("GetColumnStats", created.Id, 3, Ct).WithTimeout();
+
+        Assert.Equal(("integer", 30L, "10", "300", 155.0), (stats.Type, stats.Count, stats.Min, stats.Max, stats.Mean));
+        using var http = factory.CreateHttpClient();
+        foreach (var bad in new[] { "0", "4", "x" })
+        {
+            await (await http.GetAsync($"/api/tables/{created.Id}/columns/{bad}", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest, Ct, "invalid-page-request");
+        }
+        await (await http.GetAsync("/api/tables/AAAAAAAAAAAAAAAAAAAAAA/columns/1", Ct)).AssertProblemAsync(HttpStatusCode.NotFound, Ct, "table-not-found");
+    }
+
+    private static double Typed(string cell, string type) => type switch
+    {
+        "date" => DateTimeOffset.Parse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcTicks,
+        "boolean" => bool.Parse(cell) ? 1 : 0,
+        _ => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
+}
