@@ -315,7 +315,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!;
     }
 
-    private static async Task WriteLargeFileAsync(string path, long bytes)
+    internal static async Task WriteLargeFileAsync(string path, long bytes)
     {
         var block = GeneratedTsv.Realistic((int)Math.Min(50_000_000, bytes));
         var header = Array.IndexOf(block, (byte)'\n') + 1;

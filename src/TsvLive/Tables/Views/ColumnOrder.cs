@@ -5,11 +5,13 @@ namespace TsvLive.Tables.Views;
 /// <summary>
 /// Where each row of one column stands in the column's order: equal values share a rank, empty
 /// cells have none. Computed once per column and version; every sort by the column (either
-/// direction, alone or with other keys) is then integer comparisons. 4 bytes a row.
+/// direction, alone or with other keys) is then a linear counting sort. 4 bytes a row.
 /// </summary>
 internal sealed class ColumnOrder(int[] ranks, int distinct)
 {
     public const int Empty = int.MaxValue;
+
+    private static readonly CompareInfo s_compare = CultureInfo.InvariantCulture.CompareInfo;
 
     /// <summary>Per row: its rank from 0, or <see cref="Empty"/>.</summary>
     public int[] Ranks => ranks;
@@ -24,17 +26,17 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
     {
         var values = keys.Values;
         var rows = new int[values.Length];
-        var sorted = new double[values.Length];
+        var sorted = new ulong[values.Length];
         var n = 0;
         for (var row = 0; row < values.Length; row++)
         {
             if (!double.IsNaN(values[row]))
             {
                 rows[n] = row;
-                sorted[n++] = values[row];
+                sorted[n++] = RadixSort.Key(values[row]);
             }
         }
-        Array.Sort(sorted, rows, 0, n);
+        RadixSort.Sort(sorted, rows, n);
         var ranks = new int[values.Length];
         Array.Fill(ranks, Empty);
         var rank = -1;
@@ -56,8 +58,10 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
     public static ColumnOrder OfText(TableContent content, int column)
     {
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
         var rowIds = new int[content.RowCount];
         var encoding = content.TextEncoding;
+        var chars = new char[256];
         TableScan.ForEach(content, (row, reader) =>
         {
             var cell = TableScan.Cell(reader, column);
@@ -66,41 +70,91 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
                 rowIds[row] = -1;
                 return;
             }
-            var text = encoding.GetString(cell);
-            if (!ids.TryGetValue(text, out var id))
+            if (encoding.GetMaxCharCount(cell.Length) > chars.Length)
+            {
+                chars = new char[encoding.GetMaxCharCount(cell.Length)];
+            }
+            // Decoded into one buffer: only a value not seen before becomes a string.
+            var text = chars.AsSpan(0, encoding.GetChars(cell, chars));
+            if (!lookup.TryGetValue(text, out var id))
             {
                 id = ids.Count;
-                ids.Add(text, id);
+                lookup.TryAdd(text, id);
             }
             rowIds[row] = id;
         });
-        var compare = CultureInfo.InvariantCulture.CompareInfo;
         var values = new string[ids.Count];
         foreach (var (text, id) in ids)
         {
             values[id] = text;
         }
-        var sortKeys = values.Select(v => compare.GetSortKey(v, CompareOptions.IgnoreCase).KeyData).ToArray();
-        var byKey = Enumerable.Range(0, values.Length).ToArray();
-        Array.Sort(byKey, (x, y) => sortKeys[x].AsSpan().SequenceCompareTo(sortKeys[y]));
-        var rankOfId = new int[values.Length];
-        var rank = -1;
-        for (var i = 0; i < byKey.Length; i++)
-        {
-            if (i == 0 || !sortKeys[byKey[i]].AsSpan().SequenceEqual(sortKeys[byKey[i - 1]]))
-            {
-                rank++;
-            }
-            rankOfId[byKey[i]] = rank;
-        }
+        var rankOfId = RankText(values);
         var ranks = new int[rowIds.Length];
         for (var row = 0; row < ranks.Length; row++)
         {
             ranks[row] = rowIds[row] < 0 ? Empty : rankOfId[rowIds[row]];
         }
-        return new ColumnOrder(ranks, rank + 1);
+        return new ColumnOrder(ranks, rankOfId.Length == 0 ? 0 : rankOfId.Max() + 1);
+    }
+
+    /// <summary>
+    /// Ranks distinct texts by their culture sort keys (computed on every core): sorted by the keys'
+    /// first 8 bytes in linear time, then only runs that share those bytes by whole keys.
+    /// </summary>
+    internal static int[] RankText(string[] values)
+    {
+        if (values.All(AsciiOrder.Covers))
+        {
+            return AsciiOrder.Rank(values);
+        }
+        var sortKeys = new byte[values.Length][];
+        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => sortKeys[i] = s_compare.GetSortKey(values[i], CompareOptions.IgnoreCase).KeyData);
+        var prefixes = new ulong[values.Length];
+        var order = new int[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            prefixes[i] = Prefix(sortKeys[i]);
+            order[i] = i;
+        }
+        RadixSort.Sort(prefixes, order, values.Length);
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start + 1;
+            while (end < order.Length && prefixes[end] == prefixes[start])
+            {
+                end++;
+            }
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, Comparer<int>.Create((x, y) => sortKeys[x].AsSpan().SequenceCompareTo(sortKeys[y])));
+            }
+            start = end;
+        }
+        var rankOfId = new int[values.Length];
+        var rank = -1;
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i == 0 || !sortKeys[order[i]].AsSpan().SequenceEqual(sortKeys[order[i - 1]]))
+            {
+                rank++;
+            }
+            rankOfId[order[i]] = rank;
+        }
+        return rankOfId;
     }
 
     /// <summary>Text compared as the sort orders it (for a text filter's lt/le/gt/ge).</summary>
-    public static int CompareText(string a, string b) => CultureInfo.InvariantCulture.CompareInfo.Compare(a, b, CompareOptions.IgnoreCase);
+    public static int CompareText(string a, string b) => s_compare.Compare(a, b, CompareOptions.IgnoreCase);
+
+    /// <summary>The first 8 bytes of a sort key, big-endian, so that unsigned order is the keys' order on them.</summary>
+    private static ulong Prefix(byte[] key)
+    {
+        ulong prefix = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            prefix = (prefix << 8) | (i < key.Length ? key[i] : (byte)0);
+        }
+        return prefix;
+    }
 }

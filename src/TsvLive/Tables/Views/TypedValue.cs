@@ -12,6 +12,9 @@ internal static class TypedValue
     {
         switch (type)
         {
+            case ColumnType.Integer when TryParseShortInteger(cell, out var integer):
+                value = integer;
+                return true;
             case ColumnType.Integer or ColumnType.Number:
                 return CellValues.TryParseNumber(cell, out value);
             case ColumnType.Date:
@@ -26,5 +29,28 @@ internal static class TypedValue
                 value = 0;
                 return false;
         }
+    }
+
+    /// <summary>An integer of up to 18 digits, read digit by digit (the common case, without the general number parser).</summary>
+    private static bool TryParseShortInteger(ReadOnlySpan<byte> cell, out long value)
+    {
+        value = 0;
+        var negative = cell.Length > 0 && cell[0] == '-';
+        var digits = negative ? cell[1..] : cell;
+        if (digits.IsEmpty || digits.Length > 18)
+        {
+            return false;
+        }
+        foreach (var b in digits)
+        {
+            var digit = b - '0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+            value = (value * 10) + digit;
+        }
+        value = negative ? -value : value;
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using TsvLive.Operations;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Views;
@@ -19,14 +20,26 @@ internal sealed class ViewCache
     private readonly Dictionary<(string Id, string Key), Entry> _entries = [];
     private readonly LinkedList<(string Id, string Key)> _recent = [];
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    private long _heldBytes;
 
-    public ViewCache(MemoryBudget budget)
+    public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics)
     {
         _budget = budget;
         budget.UseCacheEvictor(Evict);
+        metrics.Observe("tsvlive.bytes.view_caches", "By", "Memory of cached column values, column orders and view rows", () => HeldBytes);
     }
 
-    public long HeldBytes { get; private set; }
+    /// <summary>The memory the entries hold, as the budget counts it.</summary>
+    public long HeldBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _heldBytes;
+            }
+        }
+    }
 
     public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size) where T : class
     {
@@ -75,7 +88,7 @@ internal sealed class ViewCache
                 if (_budget.TryReserveWithoutEviction(bytes, Owner))
                 {
                     entry.Size = bytes;
-                    HeldBytes += bytes;
+                    _heldBytes += bytes;
                 }
                 else
                 {
@@ -128,7 +141,7 @@ internal sealed class ViewCache
         if (entry.Size > 0)
         {
             _budget.Release(entry.Size, Owner);
-            HeldBytes -= entry.Size;
+            _heldBytes -= entry.Size;
         }
         return entry.Size;
     }

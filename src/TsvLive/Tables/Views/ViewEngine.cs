@@ -41,50 +41,16 @@ internal sealed class ViewEngine(ViewCache cache)
             () => content.ColumnTypes[column] == ColumnType.Text ? ColumnOrder.OfText(content, column) : ColumnOrder.Of(Keys(tableId, version, content, column)),
             o => o.SizeBytes);
 
+    /// <summary>Stable counting sorts by each key's rank, the last key first (so the first key decides, then the next…).</summary>
     private int[] Sort(string tableId, int version, TableContent content, IReadOnlyList<SortKey> keys, int[]? selected)
     {
-        var rows = selected is null ? Enumerable.Range(0, (int)content.RowCount).ToArray() : (int[])selected.Clone();
-        var orders = keys.Select(k => Order(tableId, version, content, k.Column)).ToArray();
-        // Per key, a rank that sorts ascending in the key's direction; empty cells last either way.
-        var ranks = keys.Select((k, i) => Directed(orders[i], k.Descending)).ToArray();
-        if (ranks.Length == 1)
+        var rows = selected ?? Enumerable.Range(0, (int)content.RowCount).ToArray();
+        for (var k = keys.Count - 1; k >= 0; k--)
         {
-            var rank = ranks[0];
-            var packed = new long[rows.Length];
-            for (var i = 0; i < rows.Length; i++)
-            {
-                packed[i] = ((long)rank[rows[i]] << 32) | (uint)rows[i];
-            }
-            Array.Sort(packed);
-            for (var i = 0; i < rows.Length; i++)
-            {
-                rows[i] = (int)(packed[i] & uint.MaxValue);
-            }
-            return rows;
+            var order = Order(tableId, version, content, keys[k].Column);
+            rows = RadixSort.ByRank(rows, order.Ranks, order.Distinct, keys[k].Descending);
         }
-        rows.AsSpan().Sort((x, y) =>
-        {
-            foreach (var rank in ranks)
-            {
-                var c = rank[x].CompareTo(rank[y]);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-            return x.CompareTo(y);
-        });
         return rows;
-    }
-
-    private static int[] Directed(ColumnOrder order, bool descending)
-    {
-        if (!descending)
-        {
-            return order.Ranks;
-        }
-        var top = order.Distinct - 1;
-        return [.. order.Ranks.Select(r => r == ColumnOrder.Empty ? r : top - r)];
     }
 
     private int[] Select(string tableId, int version, TableContent content, ViewRequest view)

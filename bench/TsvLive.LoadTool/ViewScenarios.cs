@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using TsvLive.Benchmarks;
+using TsvLive.Tables;
+
+namespace TsvLive.LoadTool;
+
+/// <summary>
+/// The view and stats figures of docs/benchmarks.md: a realistic table (id, name, city, amount, date,
+/// note) of about 100 MB and one of about 1 GB, each operation timed from outside over HTTP, cold
+/// (the first on its column since the upload) where the goal says so.
+/// </summary>
+internal sealed class ViewScenarios(ServerProcess server, LoadScale scale, TextWriter report, CancellationToken cancellationToken)
+{
+    private readonly HttpClient _http = new() { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(10) };
+
+    public async Task RunAsync()
+    {
+        await MeasureAsync(await CreateAsync(GeneratedTsv.Realistic(scale.UploadBytes)));
+        var path = Path.Combine(Path.GetTempPath(), $"tsvlive-views-{Environment.ProcessId}.tsv");
+        try
+        {
+            await Scenarios.WriteLargeFileAsync(path, scale.HugeFileBytes);
+            await using var file = File.OpenRead(path);
+            var response = await _http.PostAsync("/api/tables?name=views-huge.tsv", new StreamContent(file), cancellationToken);
+            await MeasureAsync((await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task MeasureAsync(TableCreated table)
+    {
+        Line($"## Views of a {table.SizeBytes / 1e6:0} MB table, {table.RowCount:N0} rows ({string.Join(", ", table.Columns.Zip(table.ColumnTypes, (c, t) => $"{c}: {t}"))})");
+        var cacheBefore = await ViewCacheBytesAsync();
+        Line($"- first page sorted by an integer column (id, descending), cold: {await TimeAsync(table, "sort=1:desc"):0} ms");
+        var afterOneSort = await ViewCacheBytesAsync();
+        if (afterOneSort is { } after && cacheBefore is { } before)
+        {
+            Line($"  - cache held for it: {(after - before) / (double)table.RowCount:0.0} bytes a row (the column's values, its order, the view's rows)");
+        }
+        Line($"- first page sorted by a text column (name, all distinct), cold: {await TimeAsync(table, "sort=2"):0} ms");
+        Line($"- first page sorted by a text column (city, 977 values), cold: {await TimeAsync(table, "sort=3"):0} ms");
+        Line($"- any later page of that sort: {await LaterPagesAsync(table, "sort=2")}");
+        Line($"- filter `contains` on one text column (city contains \"city 97\"), cold: {await TimeAsync(table, "filter=3:contains:city%2097"):0} ms");
+        Line($"- any later page of that filter: {await LaterPagesAsync(table, "filter=3:contains:city%2097")}");
+        Line($"- filter `gt` on a number column (amount), cold: {await TimeAsync(table, "filter=4:gt:1000"):0} ms");
+        Line($"- find (`q`) across all columns, a rare word (\"Name 777777\"): {await TimeAsync(table, "q=Name%20777777"):0} ms");
+        Line($"- find (`q`), a common word (\"quoted\", every 50th row): {await TimeAsync(table, "q=quoted"):0} ms");
+        Line($"- stats of a number column (amount), cold: {await TimeAsync(table, null, "/columns/4"):0} ms; of a text column (city), cold: {await TimeAsync(table, null, "/columns/3"):0} ms");
+        Line("");
+    }
+
+    private async Task<double> TimeAsync(TableCreated table, string? query, string path = "/rows")
+    {
+        var watch = Stopwatch.StartNew();
+        (await _http.GetAsync($"/api/tables/{table.Id}{path}{(query is null ? "" : "?" + query)}", cancellationToken)).EnsureSuccessStatusCode();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private async Task<Latencies> LaterPagesAsync(TableCreated table, string query)
+    {
+        var first = await _http.GetFromJsonAsync<TablePage>($"/api/tables/{table.Id}/rows?{query}", cancellationToken);
+        var random = new Random(3);
+        var latencies = new Latencies();
+        for (var i = 0; i < 50; i++)
+        {
+            var page = random.NextInt64(1, first!.TotalPages + 1);
+            var watch = Stopwatch.StartNew();
+            (await _http.GetAsync($"/api/tables/{table.Id}/rows?{query}&page={page}", cancellationToken)).EnsureSuccessStatusCode();
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return latencies;
+    }
+
+    private async Task<long?> ViewCacheBytesAsync()
+    {
+        var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("tsvlive_bytes_view_caches", StringComparison.Ordinal));
+        return line is null ? null : (long)double.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture);
+    }
+
+    private async Task<TableCreated> CreateAsync(byte[] file)
+    {
+        var response = await _http.PostAsync("/api/tables?name=views.tsv", new ByteArrayContent(file), cancellationToken);
+        return (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(cancellationToken))!;
+    }
+
+    private void Line(string text)
+    {
+        report.WriteLine(text);
+        report.Flush();
+    }
+}
