@@ -1,4 +1,4 @@
-// Renders a page of rows into the <table>. Cell text is always set with textContent.
+// Renders a page of rows into the <table>. Cell text is always set as text (text nodes, never HTML).
 
 import { formatCount, plural } from "./format.js";
 
@@ -23,22 +23,27 @@ function numericColumns(columns, rows) {
   });
 }
 
-export function renderGrid(table, columns, rows, firstRowNumber) {
+/**
+ * header(th, name, c) fills a header cell (sort and menu buttons); rowNumbers are each row's
+ * 1-based record number in the file; find, when set, is highlighted in the cells.
+ */
+export function renderGrid(table, { columns, rows, rowNumbers, header, find = "" }) {
   const isNumeric = numericColumns(columns, rows);
   const headRow = document.createElement("tr");
   const corner = document.createElement("th");
   corner.scope = "col";
   corner.className = "row-number";
   corner.textContent = "#";
+  corner.title = "Row number in the file";
   headRow.append(corner);
   columns.forEach((name, c) => {
     const th = document.createElement("th");
     th.scope = "col";
     th.dir = "auto";
-    th.textContent = name;
     if (isNumeric[c]) {
       th.className = "num";
     }
+    header(th, name, c);
     headRow.append(th);
   });
   table.tHead.replaceChildren(headRow);
@@ -49,12 +54,12 @@ export function renderGrid(table, columns, rows, firstRowNumber) {
     const number = document.createElement("th");
     number.scope = "row";
     number.className = "row-number";
-    number.textContent = formatCount(firstRowNumber + i);
+    number.textContent = formatCount(rowNumbers[i]);
     tr.append(number);
     row.forEach((cell, c) => {
       const td = document.createElement("td");
       td.dir = "auto";
-      td.textContent = cell;
+      td.append(...highlighted(cell, find));
       if (isNumeric[c]) {
         td.className = "num";
       } else if (cell.length > longCell || cell.includes("\n")) {
@@ -71,6 +76,28 @@ export function renderGrid(table, columns, rows, firstRowNumber) {
     body.append(tr);
   });
   table.tBodies[0].replaceChildren(body);
+}
+
+/** The cell's text as text nodes, with each case-insensitive match of find in a <mark>. */
+function highlighted(cell, find) {
+  if (!find) {
+    return [document.createTextNode(cell)];
+  }
+  const nodes = [];
+  const lower = cell.toLowerCase();
+  const needle = find.toLowerCase();
+  let from = 0;
+  for (let at = lower.indexOf(needle); at >= 0 && needle.length > 0; at = lower.indexOf(needle, at + needle.length)) {
+    if (at > from) {
+      nodes.push(document.createTextNode(cell.slice(from, at)));
+    }
+    const mark = document.createElement("mark");
+    mark.textContent = cell.slice(at, at + needle.length);
+    nodes.push(mark);
+    from = at + needle.length;
+  }
+  nodes.push(document.createTextNode(cell.slice(from)));
+  return nodes;
 }
 
 /** The button in a long cell: its name says what it does; it adds no text to the cell. */

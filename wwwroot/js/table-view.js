@@ -5,8 +5,10 @@ import { formatBytes, formatCount, plural } from "./format.js";
 import { enableExpandingCells, renderGrid } from "./grid.js";
 import { describeError } from "./hub.js";
 import { createNotices } from "./notices.js";
+import { createColumnMenu } from "./column-menu.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
+import { addFilters, describeFilter, emptyView, isEmpty, readView, removeFilter, setSort, sortOf, toggleSort, viewQuery } from "./view-state.js";
 
 const $ = (id) => document.getElementById(id);
 // A link means the same rows for everyone: a page size missing from the address is this one.
@@ -15,7 +17,18 @@ const pageSizes = [25, 50, 100, 500, 1000];
 
 export function createTableView(hub, { onMissing }) {
   const connection = hub.connection;
-  const state = { id: null, name: "", version: 0, complete: true, page: 1, pageSize: defaultPageSize, totalPages: 1, rowsOnPage: 0, editKey: null, request: 0 };
+  const state = {
+    id: null, name: "", version: 0, complete: true, page: 1, pageSize: defaultPageSize, totalPages: 1, rowsOnPage: 0, editKey: null, request: 0,
+    view: emptyView, columns: [], columnTypes: [],
+  };
+  const columnMenu = createColumnMenu($("column-menu"), {
+    onSort: (column, direction) => changeView(setSort(state.view, column, direction)),
+    onFilter: (filters) => changeView(addFilters(state.view, filters)),
+    loadStats: (column) => connection.invoke("GetColumnStats", state.id, column).catch((error) => {
+      throw new Error(describeError(error).message);
+    }),
+  });
+  let findTimer = null;
   const notices = createNotices($("notice"));
   let refreshTimer = null;
   let activeUpload = null;
@@ -54,6 +67,18 @@ export function createTableView(hub, { onMissing }) {
   connection.on("ViewerCount", (id, count) => {
     if (id === state.id) {
       $("viewer-count").textContent = `${formatCount(count)} viewing`;
+    }
+  });
+
+  $("find").addEventListener("input", () => {
+    clearTimeout(findTimer);
+    findTimer = setTimeout(() => changeView({ ...state.view, q: $("find").value }), 300);
+  });
+  $("filters").addEventListener("click", (event) => {
+    const chip = event.target.closest("button[data-filter]");
+    if (chip) {
+      changeView(removeFilter(state.view, chip.dataset.filter));
+      $("find").focus();
     }
   });
 
@@ -176,10 +201,13 @@ export function createTableView(hub, { onMissing }) {
     const wanted = Math.max(1, page);
     const focusWasOnPager = document.activeElement?.closest?.(".pager-buttons, .jump") != null;
     try {
-      let result = await connection.invoke("GetPage", state.id, wanted, state.pageSize);
+      const rows = (number) => connection.invoke("GetRows", state.id, {
+        page: number, pageSize: state.pageSize, sort: state.view.sort, filter: state.view.filter, q: state.view.q || null,
+      });
+      let result = await rows(wanted);
       if (result.rows.length === 0 && result.page > result.totalPages) {
-        // The page no longer exists (a shorter version): show the last one.
-        result = await connection.invoke("GetPage", state.id, result.totalPages, state.pageSize);
+        // The page no longer exists (a shorter version, a smaller view): show the last one.
+        result = await rows(result.totalPages);
       }
       if (request !== state.request) {
         return; // a newer request has been made meanwhile
@@ -206,8 +234,15 @@ export function createTableView(hub, { onMissing }) {
     }
   }
 
+  /** A new view (sort, filter, find) starts on its first page, as a step Back undoes. */
+  function changeView(view) {
+    state.view = view;
+    $("find").value = view.q;
+    loadPage(1);
+  }
+
   function writeAddress(page, push) {
-    const address = `${location.pathname}${query(page, state.pageSize)}`;
+    const address = `${location.pathname}${query(page, state.pageSize, state.view)}`;
     const entry = { page, pageSize: state.pageSize };
     if (push && address !== location.pathname + location.search) {
       history.pushState(entry, "", address);
@@ -241,6 +276,8 @@ export function createTableView(hub, { onMissing }) {
     state.version = info.version;
     state.complete = info.complete;
     state.name = info.name;
+    state.columns = info.columns;
+    state.columnTypes = info.columnTypes ?? [];
     document.title = `${info.name} — TsvLive`;
     $("table-name").textContent = info.name;
     $("grid").setAttribute("aria-label", info.name);
@@ -257,12 +294,14 @@ export function createTableView(hub, { onMissing }) {
     state.rowsOnPage = page.rows.length;
     state.version = page.version;
     state.complete = page.complete;
-    renderGrid($("grid"), page.columns, page.rows, (page.page - 1) * page.pageSize + 1);
+    state.columns = page.columns;
+    renderGrid($("grid"), { columns: page.columns, rows: page.rows, rowNumbers: page.rowNumbers, header: headerCell, find: state.view.q });
+    showView(page);
     $("page-status").textContent = `Page ${formatCount(page.page)} of ${formatCount(page.totalPages)}`;
     $("table-version").textContent = `Version ${page.version}`;
     $("table-rows").textContent = page.complete
-      ? plural(page.totalRows, "row", "rows")
-      : `Uploading — ${plural(page.totalRows, "row", "rows")} so far`;
+      ? plural(page.tableRows, "row", "rows")
+      : `Uploading — ${plural(page.tableRows, "row", "rows")} so far`;
     $("first-page").disabled = $("previous-page").disabled = page.page <= 1;
     $("next-page").disabled = $("last-page").disabled = page.page >= page.totalPages;
     $("jump-page").max = String(page.totalPages);
@@ -270,9 +309,60 @@ export function createTableView(hub, { onMissing }) {
     $("page-size").value = String(state.pageSize);
   }
 
-  /** The page and page size the address asks for: a link without a size means the default. */
+  /** A header cell: a button that sorts by the column (Shift adds it as a further key), and the column's menu. */
+  function headerCell(th, name, index) {
+    const column = index + 1;
+    const { direction, index: key } = sortOf(state.view, column);
+    th.setAttribute("aria-sort", direction);
+    const sort = document.createElement("button");
+    sort.type = "button";
+    sort.className = "sort";
+    sort.textContent = name;
+    // Named after the column only (the arrow is decoration; the order is the header's aria-sort).
+    sort.setAttribute("aria-label", name);
+    sort.title = "Sort by this column (Shift: add it as a further sort key)";
+    if (direction !== "none" && state.view.sort.length > 1) {
+      const badge = document.createElement("span");
+      badge.className = "sort-key";
+      badge.textContent = String(key + 1);
+      badge.setAttribute("aria-hidden", "true");
+      sort.append(badge);
+    }
+    sort.addEventListener("click", (event) => changeView(toggleSort(state.view, column, event.shiftKey)));
+    const menu = document.createElement("button");
+    menu.type = "button";
+    menu.className = "menu";
+    menu.setAttribute("aria-label", `Column menu: ${name}`);
+    menu.setAttribute("aria-haspopup", "dialog");
+    menu.setAttribute("aria-expanded", "false");
+    menu.addEventListener("click", () => columnMenu.open(menu, { column, name, type: state.columnTypes[index] ?? "text", direction }));
+    th.append(sort, menu);
+  }
+
+  /** The active filters as chips that remove themselves, and how many rows the view holds. */
+  function showView(page) {
+    const chips = state.view.filter.map((filter) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip";
+      button.dataset.filter = filter;
+      const words = describeFilter(filter, state.columns);
+      button.setAttribute("aria-label", `Remove filter: ${words}`);
+      button.append(document.createTextNode(words), Object.assign(document.createElement("span"), { textContent: "×", ariaHidden: "true" }));
+      const item = document.createElement("li");
+      item.append(button);
+      return item;
+    });
+    $("filters").replaceChildren(...chips);
+    $("filters").hidden = chips.length === 0;
+    $("view-status").textContent = isEmpty(state.view) ? "" : `${plural(page.totalRows, "row matches", "rows match")} of ${formatCount(page.tableRows)}`;
+  }
+
+  /** The page, page size and view the address asks for: a link without a size means the default. */
   function readAddress() {
     const parameters = new URLSearchParams(location.search);
+    state.view = readView(parameters);
+    $("find").value = state.view.q;
     const page = Number.parseInt(parameters.get("page") ?? "1", 10);
     const size = Number(parameters.get("pageSize") ?? defaultPageSize);
     state.page = Number.isFinite(page) && page >= 1 ? page : 1;
@@ -368,9 +458,9 @@ export function createTableView(hub, { onMissing }) {
   };
 }
 
-/** The address's query for a page: the page size only when it is not the default. */
-function query(page, pageSize) {
-  return pageSize === defaultPageSize ? `?page=${page}` : `?page=${page}&pageSize=${pageSize}`;
+/** The address's query for a page of a view: the page size only when it is not the default. */
+function query(page, pageSize, view) {
+  return `?${[...viewQuery(view), `page=${page}`, ...(pageSize === defaultPageSize ? [] : [`pageSize=${pageSize}`])].join("&")}`;
 }
 
 function isTyping(target) {

@@ -112,6 +112,14 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
 
     protected static void DeleteLargeFile(string path) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
 
+    protected async Task ReplaceOverHttpAsync(string id, string editKey, byte[] bytes)
+    {
+        using var http = App.CreateHttpClient();
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{id}") { Content = new ByteArrayContent(bytes) };
+        put.Headers.Add("X-Edit-Key", editKey);
+        (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
+    }
+
     protected async Task<(string Id, string EditKey)> CreateAsync(byte[] bytes)
     {
         var created = await app.CreateTableAsync(bytes, Ct, "browser.tsv");

@@ -385,14 +385,6 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
         }
     }
 
-    private async Task ReplaceOverHttpAsync(string id, string editKey, byte[] bytes)
-    {
-        using var http = App.CreateHttpClient();
-        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{id}") { Content = new ByteArrayContent(bytes) };
-        put.Headers.Add("X-Edit-Key", editKey);
-        (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
-    }
-
     private static async Task TabUntilFocusedAsync(IPage page, string elementId)
     {
         for (var presses = 0; presses < 40; presses++)

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TsvLive.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
+
+namespace TsvLive.Tests.Browser;
+
+/// <summary>Exploring a table in Chromium: header sorts, the find box, the column menu with stats, filter chips and view links.</summary>
+[Collection(nameof(BrowserCollection))]
+public sealed partial class ViewBrowserTests(TsvLiveFactory app, ChromiumFixture chromium)
+    : BrowserTestBase(app, chromium), IClassFixture<TsvLiveFactory>, IClassFixture<ChromiumFixture>
+{
+    private static readonly byte[] s_people = Tsv.Utf8(
+        "name\tage\tcity\tjoined\n" +
+        "Ann\t31\tOslo\t2021-03-01\n" +
+        "bob\t4\tRome\t2020-01-15\n" +
+        "Émile\t\tParis\t2022-07-30\n" +
+        "Bob\t58\tBobbio\t2019-11-02\n" +
+        "carla\t4\tOslo\t2023-05-05\n");
+
+    [Fact]
+    public async Task ClickingAHeaderSortsAscendingThenDescendingThenOffAndShiftAddsAKey()
+    {
+        var (id, _) = await CreateAsync(s_people);
+        var page = await OpenAsync($"/t/{id}");
+        var age = page.Locator("thead th").Nth(2);
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Ann", "bob", "Émile", "Bob", "carla"]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "age", Exact = true }).ClickAsync();
+        await Expect(age).ToHaveAttributeAsync("aria-sort", "ascending");
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["bob", "carla", "Ann", "Bob", "Émile"]);
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?sort=2&page=1$"));
+        // The original row numbers stay with their rows.
+        await Expect(page.Locator("tbody th.row-number")).ToHaveTextAsync(["2", "5", "1", "4", "3"]);
+        await Screenshots.SaveAsync(page, "sorted");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "age", Exact = true }).ClickAsync();
+        await Expect(age).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Bob", "Ann", "bob", "carla", "Émile"]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "name", Exact = true }).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?sort=2:desc&sort=1&page=1$"));
+        await Expect(page.Locator("thead th").Nth(1)).ToHaveAttributeAsync("aria-sort", "ascending");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "age", Exact = true }).ClickAsync();
+        await Expect(age).ToHaveAttributeAsync("aria-sort", "none");
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Ann", "bob", "Émile", "Bob", "carla"]);
+
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?sort=2:desc&sort=1&page=1$"));
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Bob", "Ann", "bob", "carla", "Émile"]);
+    }
+
+    [Fact]
+    public async Task TheFindBoxKeepsMatchingRowsAndHighlightsTheMatches()
+    {
+        var (id, _) = await CreateAsync(s_people);
+        var page = await OpenAsync($"/t/{id}");
+
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Find" }).FillAsync("bob");
+
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["bob", "Bob"]);
+        await Expect(page.Locator("tbody mark")).ToHaveTextAsync(["bob", "Bob", "Bob"]);
+        await Expect(page.Locator("#view-status")).ToHaveTextAsync("2 rows match of 5");
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?q=bob&page=1$"));
+        await Screenshots.SaveAsync(page, "find-highlight");
+    }
+
+    [Fact]
+    public async Task TheColumnMenuShowsStatsAndItsFilterBecomesARemovableChip()
+    {
+        var (id, _) = await CreateAsync(s_people);
+        var page = await OpenAsync($"/t/{id}");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Column menu: age" }).ClickAsync();
+        var menu = page.GetByRole(AriaRole.Dialog, new() { Name = "age" });
+        await Expect(menu).ToBeVisibleAsync();
+        await Expect(menu.Locator(".facts")).ToContainTextAsync("Values4Empty1Distinct3Min4Max58Mean24.25");
+        await Expect(menu.Locator(".top-values li .value")).ToHaveTextAsync(["4", "31", "58"]);
+        await Expect(menu.Locator("svg.histogram rect")).ToHaveCountAsync(20);
+        await Screenshots.SaveAsync(page, "stats-menu");
+
+        await menu.GetByLabel("Filter operator").SelectOptionAsync("between");
+        await menu.GetByLabel("Filter value").FillAsync("4");
+        await menu.GetByLabel("Filter upper value").FillAsync("40");
+        await menu.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
+
+        await Expect(menu).ToBeHiddenAsync();
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Ann", "bob", "carla"]);
+        var chips = page.GetByRole(AriaRole.List, new() { Name = "Active filters" }).GetByRole(AriaRole.Button);
+        await Expect(chips).ToHaveTextAsync(["age ≥ 4×", "age ≤ 40×"]);
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?filter=2:ge:4&filter=2:le:40&page=1$"));
+        await Screenshots.SaveAsync(page, "filter-chips");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove filter: age ≤ 40" }).ClickAsync();
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Ann", "bob", "Bob", "carla"]);
+        await Expect(chips).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task ACopiedViewLinkOpensTheSameViewAndTheViewOutlivesAReplacement()
+    {
+        var (id, editKey) = await CreateAsync(s_people);
+        var link = $"/t/{id}?sort=2:desc&filter=3:contains:o&q=b&page=1";
+
+        var colleague = await OpenAsync(link);
+
+        await Expect(FirstColumn(colleague)).ToHaveTextAsync(["Bob", "bob"]);
+        await Expect(colleague.Locator("thead th").Nth(2)).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(colleague.GetByRole(AriaRole.Searchbox, new() { Name = "Find" })).ToHaveValueAsync("b");
+        await Expect(colleague.GetByRole(AriaRole.Button, new() { Name = "Remove filter: city contains o" })).ToBeVisibleAsync();
+
+        await ReplaceOverHttpAsync(id, editKey, Tsv.Utf8("name\tage\tcity\tjoined\nbo\t1\tRoma\t2020-01-01\nBoris\t9\tOsaka\t2020-01-01\nzed\t5\tLima\t2020-01-01\n"));
+
+        await Expect(colleague.Locator("#notice")).ToContainTextAsync("Replaced with version 2");
+        await Expect(FirstColumn(colleague)).ToHaveTextAsync(["Boris", "bo"]);
+        await Expect(colleague).ToHaveURLAsync(new Regex(Regex.Escape(link) + "$"));
+    }
+
+    [Fact]
+    public async Task TheViewsControlsLookRightInTheDarkTheme()
+    {
+        var (id, _) = await CreateAsync(s_people);
+        var dark = await (await NewContextAsync(new() { ColorScheme = ColorScheme.Dark })).NewPageAsync();
+        await dark.GotoAsync(Url($"/t/{id}?sort=2&filter=3:contains:o&q=o"));
+        await Expect(FirstColumn(dark)).ToHaveTextAsync(["bob", "carla", "Ann", "Bob"]);
+        await Screenshots.SaveAsync(dark, "sorted-filtered-dark");
+
+        await dark.GetByRole(AriaRole.Button, new() { Name = "Column menu: joined" }).ClickAsync();
+        await Expect(dark.GetByRole(AriaRole.Dialog, new() { Name = "joined" }).Locator("svg.histogram rect")).ToHaveCountAsync(20);
+        await Screenshots.SaveAsync(dark, "stats-menu-dark");
+        await dark.Keyboard.PressAsync("Escape");
+        await Expect(dark.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
+        await Expect(dark.GetByRole(AriaRole.Button, new() { Name = "Column menu: joined" })).ToBeFocusedAsync();
+    }
+
+    private static ILocator FirstColumn(IPage page) => page.Locator("tbody tr td:first-of-type");
+}
