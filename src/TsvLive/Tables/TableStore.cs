@@ -4,6 +4,7 @@ using TsvLive.Errors;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables;
 
@@ -38,8 +39,11 @@ internal sealed partial class TableStore
     private readonly TsvLiveMetrics _metrics;
     private readonly TimeSpan? _expireAfter;
 
-    public TableStore(ITableStorage storage, MemoryBudget budget, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options, ILogger<TableStore> logger)
+    private readonly ViewCache _views;
+
+    public TableStore(ITableStorage storage, MemoryBudget budget, ViewCache views, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options, ILogger<TableStore> logger)
     {
+        _views = views;
         _expireAfter = options.Value.ExpireAfter;
         _storage = storage;
         _budget = budget;
@@ -230,6 +234,7 @@ internal sealed partial class TableStore
         var version = table.Current;
         var held = version.Content().HeldBytes;
         _budget.Release(held, version.ChargedTo);
+        _views.Forget(table.Id);
         return held;
     }
 

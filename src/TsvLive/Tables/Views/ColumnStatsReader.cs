@@ -34,99 +34,136 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     private ColumnStats Compute(string tableId, int version, TableContent content, int column)
     {
         var type = content.ColumnTypes[column];
-        var counts = new Dictionary<object, (long Count, long FirstRow)>();
-        long empty = 0;
-        long nonEmpty = 0;
-        long nonEmptyAtCap = 0;
+        var tally = type == ColumnType.Text ? TallyText(content, column) : TallyTyped(views.Keys(tableId, version, content, column).Values, type);
+        var top = tally.Top.Select(t => new TopValue(Cell(content, t.FirstRow, column), t.Count)).ToList();
+        return new ColumnStats(column + 1, content.Columns[column], type.ToWire(), tally.NonEmpty, tally.Empty, tally.Distinct, tally.DistinctIsEstimate,
+            tally.MinRow is { } low ? Cell(content, low, column) : null, tally.MaxRow is { } high ? Cell(content, high, column) : null,
+            tally.Mean, top, tally.Histogram);
+    }
+
+    /// <summary>What one pass over a column finds.</summary>
+    private sealed record Tally(long NonEmpty, long Empty, long Distinct, bool DistinctIsEstimate, long? MinRow, long? MaxRow,
+        IReadOnlyList<(long Count, long FirstRow)> Top, double? Mean = null, IReadOnlyList<HistogramBin>? Histogram = null);
+
+    /// <summary>Counts per distinct value (exactly up to <see cref="ExactDistinct"/>, then only the values already seen), and the top ones.</summary>
+    private sealed class Counter<TKey>(IEqualityComparer<TKey>? comparer = null) where TKey : notnull
+    {
+        public Dictionary<TKey, (long Count, long FirstRow)> Counts { get; } = new(comparer);
+
+        public long NonEmpty { get; private set; }
+
+        private long _nonEmptyAtCap;
+
+        /// <summary>Counts a value whose own count the caller raised.</summary>
+        public void Seen() => NonEmpty++;
+
+        /// <summary>Counts a value; whether it was new.</summary>
+        public bool Add(TKey key, long row)
+        {
+            NonEmpty++;
+            ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(Counts, key);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
+            {
+                seen.Count++;
+                return false;
+            }
+            if (Counts.Count < ExactDistinct)
+            {
+                Counts[key] = (1, row);
+                _nonEmptyAtCap = NonEmpty;
+            }
+            return true;
+        }
+
+        public (long Distinct, bool Estimate) Distinct()
+        {
+            var estimate = Counts.Count >= ExactDistinct && NonEmpty > _nonEmptyAtCap;
+            return (estimate ? Math.Min(NonEmpty, (long)(Counts.Count * ((double)NonEmpty / _nonEmptyAtCap))) : Counts.Count, estimate);
+        }
+
+        public List<(long Count, long FirstRow)> Top() =>
+            [.. Counts.Values.OrderByDescending(c => c.Count).ThenBy(c => c.FirstRow).Take(TopCount)];
+    }
+
+    private static Tally TallyText(TableContent content, int column)
+    {
+        var counter = new Counter<string>(StringComparer.Ordinal);
+        var lookup = counter.Counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        string? min = null;
+        string? max = null;
         long? minRow = null;
         long? maxRow = null;
-        double? mean = null;
-        IReadOnlyList<HistogramBin>? histogram = null;
+        long empty = 0;
+        var encoding = content.TextEncoding;
+        var chars = new char[256];
+        TableScan.ForEach(content, (row, reader) =>
+        {
+            var cell = TableScan.Cell(reader, column);
+            if (cell.IsEmpty)
+            {
+                empty++;
+                return;
+            }
+            if (encoding.GetMaxCharCount(cell.Length) > chars.Length)
+            {
+                chars = new char[encoding.GetMaxCharCount(cell.Length)];
+            }
+            var text = chars.AsSpan(0, encoding.GetChars(cell, chars));
+            if (lookup.TryGetValue(text, out var seen))
+            {
+                lookup[text] = (seen.Count + 1, seen.FirstRow);
+                counter.Seen();
+                return;
+            }
+            var value = text.ToString();
+            counter.Add(value, row);
+            // Each distinct value is compared once, not each cell.
+            if (min is null || ColumnOrder.CompareText(value, min) < 0)
+            {
+                (min, minRow) = (value, row);
+            }
+            if (max is null || ColumnOrder.CompareText(value, max) > 0)
+            {
+                (max, maxRow) = (value, row);
+            }
+        });
+        var (distinct, estimate) = counter.Distinct();
+        return new Tally(counter.NonEmpty, empty, distinct, estimate, minRow, maxRow, counter.Top());
+    }
 
-        void Count(object key, long row)
+    private static Tally TallyTyped(double[] values, ColumnType type)
+    {
+        var counter = new Counter<double>();
+        long empty = 0;
+        long? minRow = null;
+        long? maxRow = null;
+        double sum = 0;
+        var low = double.PositiveInfinity;
+        var high = double.NegativeInfinity;
+        for (var row = 0; row < values.Length; row++)
         {
-            nonEmpty++;
-            if (counts.TryGetValue(key, out var seen))
+            var value = values[row];
+            if (double.IsNaN(value))
             {
-                counts[key] = (seen.Count + 1, seen.FirstRow);
+                empty++;
+                continue;
             }
-            else if (counts.Count < ExactDistinct)
+            counter.Add(value + 0.0, row);
+            sum += value;
+            if (value < low)
             {
-                counts[key] = (1, row);
-                nonEmptyAtCap = nonEmpty;
+                (low, minRow) = (value, row);
+            }
+            if (value > high)
+            {
+                (high, maxRow) = (value, row);
             }
         }
-
-        if (type == ColumnType.Text)
-        {
-            string? min = null;
-            string? max = null;
-            var encoding = content.TextEncoding;
-            TableScan.ForEach(content, (row, reader) =>
-            {
-                var cell = TableScan.Cell(reader, column);
-                if (cell.IsEmpty)
-                {
-                    empty++;
-                    return;
-                }
-                var text = encoding.GetString(cell);
-                var known = counts.ContainsKey(text);
-                Count(text, row);
-                if (!known)
-                {
-                    // Each distinct value is compared once, not each cell.
-                    if (min is null || ColumnOrder.CompareText(text, min) < 0)
-                    {
-                        (min, minRow) = (text, row);
-                    }
-                    if (max is null || ColumnOrder.CompareText(text, max) > 0)
-                    {
-                        (max, maxRow) = (text, row);
-                    }
-                }
-            });
-        }
-        else
-        {
-            var values = views.Keys(tableId, version, content, column).Values;
-            double sum = 0;
-            double low = double.PositiveInfinity;
-            double high = double.NegativeInfinity;
-            for (var row = 0; row < values.Length; row++)
-            {
-                var value = values[row];
-                if (double.IsNaN(value))
-                {
-                    empty++;
-                    continue;
-                }
-                Count(value, row);
-                sum += value;
-                if (value < low)
-                {
-                    (low, minRow) = (value, row);
-                }
-                if (value > high)
-                {
-                    (high, maxRow) = (value, row);
-                }
-            }
-            if (type.IsNumeric() && nonEmpty > 0)
-            {
-                mean = sum / nonEmpty;
-            }
-            if (type is ColumnType.Integer or ColumnType.Number or ColumnType.Date && nonEmpty > 0)
-            {
-                histogram = Histogram(values, low, high, type);
-            }
-        }
-        var estimate = counts.Count >= ExactDistinct && nonEmpty > nonEmptyAtCap;
-        var distinct = estimate ? Math.Min(nonEmpty, (long)(counts.Count * ((double)nonEmpty / nonEmptyAtCap))) : counts.Count;
-        var top = counts.OrderByDescending(c => c.Value.Count).ThenBy(c => c.Value.FirstRow).Take(TopCount)
-            .Select(c => new TopValue(Cell(content, c.Value.FirstRow, column), c.Value.Count)).ToList();
-        return new ColumnStats(column + 1, content.Columns[column], type.ToWire(), nonEmpty, empty, distinct, estimate,
-            minRow is { } a ? Cell(content, a, column) : null, maxRow is { } b ? Cell(content, b, column) : null, mean, top, histogram);
+        var (distinct, estimate) = counter.Distinct();
+        var any = counter.NonEmpty > 0;
+        return new Tally(counter.NonEmpty, empty, distinct, estimate, minRow, maxRow, counter.Top(),
+            type.IsNumeric() && any ? sum / counter.NonEmpty : null,
+            type is ColumnType.Integer or ColumnType.Number or ColumnType.Date && any ? Histogram(values, low, high, type) : null);
     }
 
     private static List<HistogramBin> Histogram(double[] values, double low, double high, ColumnType type)

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Tables.Views;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Views;
+
+/// <summary>What views cache lives within the memory budget and gives way to tables.</summary>
+public sealed class ViewCacheTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CachedViewsGiveWayToAnUploadInsteadOfMakingItFail()
+    {
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "3000000").With("TsvLive:MaxBytesInMemoryShare", "1");
+        var first = await app.CreateTableAsync(Tsv.Numbered(40_000), Ct);
+        using var http = app.CreateHttpClient();
+        foreach (var sort in new[] { "3:desc", "1", "2" })
+        {
+            (await http.GetAsync($"/api/tables/{first.Id}/rows?sort={sort}", Ct)).EnsureSuccessStatusCode();
+        }
+        var cache = app.Services.GetRequiredService<ViewCache>();
+        var cached = cache.HeldBytes;
+        Assert.True(cached > 1_000_000, $"{cached} bytes cached");
+        Assert.True(app.Budget.Held > 2_000_000, $"{app.Budget.Held} bytes held");
+
+        // A table that fits only if the caches go (memory only: no table can be evicted).
+        var response = await http.PostAsync("/api/tables", new ByteArrayContent(Tsv.Numbered(60_000, prefix: "second")), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(cache.HeldBytes < cached, $"still {cache.HeldBytes} bytes cached");
+        Assert.True(app.Budget.Held <= 3_000_000);
+        // The first table's views are computed again when asked for.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/tables/{first.Id}/rows?sort=2", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AReplacementDropsTheCachesOfTheVersionItReplaces()
+    {
+        await using var app = new TsvLiveFactory();
+        var table = await app.CreateTableAsync(Tsv.Numbered(5_000), Ct);
+        using var http = app.CreateHttpClient();
+        (await http.GetAsync($"/api/tables/{table.Id}/rows?sort=3:desc&filter=2:contains:9", Ct)).EnsureSuccessStatusCode();
+        var cache = app.Services.GetRequiredService<ViewCache>();
+        var before = cache.HeldBytes;
+        Assert.True(before > 5_000 * 8, $"{before} bytes cached");
+
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{table.Id}") { Content = new ByteArrayContent(Tsv.Numbered(10)) };
+        put.Headers.Add("X-Edit-Key", table.EditKey);
+        (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
+        (await http.GetAsync($"/api/tables/{table.Id}/rows?sort=3:desc", Ct)).EnsureSuccessStatusCode();
+
+        Assert.True(cache.HeldBytes < 1_000, $"{cache.HeldBytes} bytes still cached after the replacement");
+    }
+}
