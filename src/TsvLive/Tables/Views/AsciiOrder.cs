@@ -8,6 +8,131 @@ namespace TsvLive.Tables.Views;
 /// </summary>
 internal static class AsciiOrder
 {
+    /// <summary>Characters held by the two 64-bit keys of a cell (10 each, 6 bits a character).</summary>
+    private const int KeyChars = 20;
+
+    /// <summary>Past this many rows whose order the keys leave open, reading them again costs more than collecting the distinct values.</summary>
+    private const int MaxRowsReadAgain = 50_000;
+
+    /// <summary>
+    /// The column's order straight from its cells, without collecting distinct values, when every cell
+    /// is letters, digits and spaces: each row gets two keys (its first 20 characters' weights),
+    /// the rows are radix-sorted by them, and only rows longer than 20 characters that tie on both
+    /// keys are read again and compared whole. Null when a cell has another character, or too many
+    /// rows tie that way (then the caller collects the distinct values).
+    /// </summary>
+    public static ColumnOrder? TryOrder(TableContent content, int column)
+    {
+        var count = (int)content.RowCount;
+        var first = new ulong[count];
+        var second = new ulong[count];
+        var lengths = new int[count];
+        var covered = true;
+        TableScan.ForEach(content, (row, reader) =>
+        {
+            if (!covered)
+            {
+                return;
+            }
+            var cell = TableScan.Cell(reader, column);
+            lengths[row] = cell.Length;
+            ulong a = 0;
+            ulong b = 0;
+            for (var i = 0; i < KeyChars; i++)
+            {
+                var weight = i < cell.Length ? Weight((char)cell[i]) : 0;
+                if (i < cell.Length && weight == 0)
+                {
+                    covered = false;
+                    return;
+                }
+                if (i < KeyChars / 2)
+                {
+                    a = (a << 6) | (uint)weight;
+                }
+                else
+                {
+                    b = (b << 6) | (uint)weight;
+                }
+            }
+            for (var i = KeyChars; i < cell.Length; i++)
+            {
+                if (Weight((char)cell[i]) == 0)
+                {
+                    covered = false;
+                    return;
+                }
+            }
+            (first[row], second[row]) = (a, b);
+        });
+        if (!covered)
+        {
+            return null;
+        }
+        var rows = new int[count];
+        var keys = new ulong[count];
+        var filled = 0;
+        for (var row = 0; row < count; row++)
+        {
+            if (lengths[row] > 0)
+            {
+                keys[filled] = second[row];
+                rows[filled++] = row;
+            }
+        }
+        // By the second key, then (stably) by the first: the order of both.
+        RadixSort.Sort(keys, rows, filled);
+        for (var i = 0; i < filled; i++)
+        {
+            keys[i] = first[rows[i]];
+        }
+        RadixSort.Sort(keys, rows, filled);
+
+        var ranks = new int[count];
+        Array.Fill(ranks, ColumnOrder.Empty);
+        var rank = -1;
+        var readAgain = 0;
+        for (var start = 0; start < filled;)
+        {
+            var end = start + 1;
+            var longer = lengths[rows[start]] > KeyChars;
+            while (end < filled && first[rows[end]] == first[rows[start]] && second[rows[end]] == second[rows[start]])
+            {
+                longer |= lengths[rows[end]] > KeyChars;
+                end++;
+            }
+            if (!longer)
+            {
+                rank++;
+                for (var i = start; i < end; i++)
+                {
+                    ranks[rows[i]] = rank;
+                }
+            }
+            else
+            {
+                readAgain += end - start;
+                if (readAgain > MaxRowsReadAgain)
+                {
+                    return null;
+                }
+                var texts = Enumerable.Range(start, end - start)
+                    .Select(i => (Row: rows[i], Text: Paging.PageReader.Rows(content, rows[i], 1).First()[column]))
+                    .OrderBy(t => t.Text, Comparer<string>.Create(Compare)).ThenBy(t => t.Row).ToList();
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    if (i == 0 || Compare(texts[i].Text, texts[i - 1].Text) != 0)
+                    {
+                        rank++;
+                    }
+                    ranks[texts[i].Row] = rank;
+                }
+            }
+            start = end;
+        }
+        return new ColumnOrder(ranks, rank + 1);
+    }
+
     public static bool Covers(string text)
     {
         foreach (var c in text)

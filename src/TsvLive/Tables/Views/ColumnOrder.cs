@@ -52,10 +52,14 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
     }
 
     /// <summary>
-    /// By text, case-insensitively in the invariant culture: the distinct cells are collected (for
-    /// the time of this computation), ordered by their sort keys, and each row gets its value's rank.
+    /// By text, case-insensitively in the invariant culture: straight from the cells when they are
+    /// letters, digits and spaces (<see cref="AsciiOrder.TryOrder"/>); otherwise the distinct cells are
+    /// collected (for the time of this computation), ordered by their sort keys, and each row gets its
+    /// value's rank.
     /// </summary>
-    public static ColumnOrder OfText(TableContent content, int column)
+    public static ColumnOrder OfText(TableContent content, int column) => AsciiOrder.TryOrder(content, column) ?? OfDistinctText(content, column);
+
+    private static ColumnOrder OfDistinctText(TableContent content, int column)
     {
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
