@@ -446,6 +446,7 @@ export function createTableView(hub, { onMissing }) {
       loadPage(state.page, { push: false });
     },
     close() {
+      columnMenu.close({ restoreFocus: false });
       if (state.id) {
         connection.invoke("Unwatch", state.id).catch(() => {});
       }

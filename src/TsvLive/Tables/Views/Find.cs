@@ -15,7 +15,7 @@ internal static class Find
     /// <summary>Clears <paramref name="keep"/> for the rows that do not contain <paramref name="text"/>.</summary>
     public static void Mark(TableContent content, string text, bool[] keep)
     {
-        if (!Ascii.IsValid(text) || !ReferenceEquals(content.TextEncoding, Encoding.UTF8) && content.TextEncoding is not UTF8Encoding)
+        if (!Ascii.IsValid(text) || content.TextEncoding is not UTF8Encoding)
         {
             TableScan.ForEach(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding));
             return;
