@@ -29,6 +29,7 @@ export function createTableView(hub, { onMissing }) {
     }),
   });
   let findTimer = null;
+  let arrivalTimer = null;
   const notices = createNotices($("notice"));
   let refreshTimer = null;
   let activeUpload = null;
@@ -158,9 +159,25 @@ export function createTableView(hub, { onMissing }) {
       showInfo(await connection.invoke("Watch", state.id));
       return true;
     } catch (error) {
-      showFailure(error, { lost: lostIfMissing });
+      if (describeError(error).code === "table-arriving") {
+        waitForArrival(state.id, describeError(error).message);
+      } else {
+        showFailure(error, { lost: lostIfMissing });
+      }
       return false;
     }
+  }
+
+  /** A table still being uploaded (through another server) opens by itself once it has arrived. */
+  function waitForArrival(id, message) {
+    showError(message);
+    clearTimeout(arrivalTimer);
+    arrivalTimer = setTimeout(async () => {
+      if (state.id === id && await watch()) {
+        $("table-error").hidden = true;
+        await Promise.all([loadPage(state.page, { push: false }), verifyEditKey()]);
+      }
+    }, 2000);
   }
 
   /** An edit link whose key the server refuses offers no replacing, and its key is not kept. */

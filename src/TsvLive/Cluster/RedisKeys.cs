@@ -7,6 +7,7 @@ namespace TsvLive.Cluster;
 /// <list type="bullet">
 /// <item><c>tsvlive:table:{id}</c>: a hash, the table's metadata and its current version's content id and chunk count.</item>
 /// <item><c>tsvlive:content:{contentId}:{n}</c>: the bytes of one version, in chunks of up to 1 MiB.</item>
+/// <item><c>tsvlive:arriving:{id}</c>: a new table arriving on some instance (expires unless renewed; gone once stored).</item>
 /// <item><c>tsvlive:viewed</c>: a sorted set, each table's last view (Unix ms), for expiry.</item>
 /// <item><c>tsvlive:viewers:{id}</c>: a hash, each instance's count of the table's watchers.</item>
 /// <item><c>tsvlive:instances</c> and <c>tsvlive:instance-tables:{instance}</c>: each instance's last heartbeat, and the tables it counts.</item>
@@ -26,4 +27,6 @@ internal static class RedisKeys
     public static RedisKey Table(string id) => Prefix + "table:" + id;
 
     public static RedisKey Chunk(string contentId, int n) => $"{Prefix}content:{contentId}:{n}";
+
+    public static RedisKey Arriving(string id) => Prefix + "arriving:" + id;
 }

@@ -10,7 +10,7 @@ internal static class RedisScripts
     /// Commits a version whose chunks are written: checks that every chunk is there, takes the next
     /// version number (two replacements committed at once on two instances get two), points the table
     /// at the new chunks (kept for good) and lets the replaced version's chunks expire (readers
-    /// still on it finish), notes the view, and announces the version. Returns the version number.
+    /// still on it finish), notes the view, ends its "arriving" mark, and announces the version. Returns the version number.
     /// KEYS[1] the table; ARGV: instance, id, editKeyHash, createdAt, name, updatedAt, chargedTo,
     /// contentId, chunks, size, now (Unix ms), replaced chunks' life (ms).
     /// </summary>
@@ -35,6 +35,7 @@ internal static class RedisScripts
           end
         end
         redis.call('ZADD', 'tsvlive:viewed', ARGV[11], ARGV[2])
+        redis.call('DEL', 'tsvlive:arriving:' .. ARGV[2])
         redis.call('PUBLISH', 'tsvlive:versions', ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. version)
         return version
         """;

@@ -23,6 +23,9 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
     /// <summary>How long written chunks last before their version is committed (then they last for good).</summary>
     private static readonly TimeSpan s_uncommittedLife = TimeSpan.FromHours(1);
 
+    /// <summary>How long an "arriving" mark lasts unless renewed (the uploading instance renews it every few seconds).</summary>
+    private static readonly TimeSpan s_arrivingLife = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a replaced version's chunks stay for the instances still reading them.</summary>
     private static readonly TimeSpan s_replacedLife = TimeSpan.FromMinutes(1);
 
@@ -76,7 +79,10 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
         }
         if (fields.Length == 0)
         {
-            return null;
+            // A new table arriving on another instance is not missing: it opens here once stored.
+            return await redis.Database.KeyExistsAsync(RedisKeys.Arriving(id)).WaitAsync(cancellationToken).ConfigureAwait(false)
+                ? throw new TableArrivingException(elsewhere: true)
+                : null;
         }
         var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
         var table = new StoredTable(id, values["editKeyHash"]!, Time(values["createdAt"]), (int)values["version"], values["name"]!,
@@ -145,6 +151,22 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
         if (redis.IsConnected)
         {
             redis.Database.SortedSetAdd(RedisKeys.Viewed, id, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), CommandFlags.FireAndForget);
+        }
+    }
+
+    public void Arriving(string id, bool arriving)
+    {
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+        if (arriving)
+        {
+            redis.Database.StringSet(RedisKeys.Arriving(id), redis.InstanceId, s_arrivingLife, flags: CommandFlags.FireAndForget);
+        }
+        else
+        {
+            redis.Database.KeyDelete(RedisKeys.Arriving(id), CommandFlags.FireAndForget);
         }
     }
 

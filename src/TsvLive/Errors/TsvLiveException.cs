@@ -59,10 +59,13 @@ internal sealed class TableBusyException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
-internal sealed class TableArrivingException() : TsvLiveException(
+/// <param name="elsewhere">The whole table is arriving on another instance (else only views wait for it).</param>
+internal sealed class TableArrivingException(bool elsewhere = false) : TsvLiveException(
     "table-arriving",
     "Still uploading",
-    "Sorting, filtering, finding and column stats are available when the upload finishes.")
+    elsewhere
+        ? "This table is still being uploaded. It opens here as soon as the upload finishes."
+        : "Sorting, filtering, finding and column stats are available when the upload finishes.")
 {
     public override int StatusCode => StatusCodes.Status409Conflict;
 }

@@ -111,6 +111,38 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task ATableStillArrivingOnOneInstanceIsSaidToBeArrivingOnTheOtherAndOpensThereOnceStored()
+    {
+        var (a, b) = (Instance(), Instance());
+        var uploader = await ConnectAsync(a);
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
+        var chunks = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        var upload = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new { name = "arriving.tsv" }, Ct);
+        await chunks.Writer.WriteAsync(Tsv.Numbered(50), Ct);
+        var id = (await progress.WaitForAsync(p => p.Bytes > 0)).Id;
+
+        using var onB = b.CreateHttpClient();
+        var problem = await Problem.AssertProblemAsync(await onB.GetAsync($"/api/tables/{id}", Ct), HttpStatusCode.Conflict, Ct, "table-arriving");
+        Assert.Contains("still being uploaded", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var watcher = await ConnectAsync(b);
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => watcher.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout());
+        Assert.Contains("HubException: table-arriving: ", refused.Message, StringComparison.Ordinal);
+
+        chunks.Writer.Complete();
+        await upload.WithTimeout();
+        Assert.Equal(50, (await watcher.InvokeAsync<TableInfo>("Watch", id, Ct).WithTimeout()).RowCount);
+
+        // A new table whose upload fails leaves no mark: it is simply not there.
+        var failing = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        var failed = uploader.InvokeAsync<TableCreated>("Upload", failing.Reader, new { name = "cancelled.tsv" }, Ct);
+        await failing.Writer.WriteAsync(Tsv.Numbered(5), Ct);
+        var gone = (await progress.WaitForAsync(p => p.Bytes > 0 && p.Id != id)).Id;
+        failing.Writer.Complete(new InvalidOperationException("cancelled by the test"));
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => failed.WithTimeout());
+        await Problem.AssertProblemAsync(await onB.GetAsync($"/api/tables/{gone}", Ct), HttpStatusCode.NotFound, Ct, "table-not-found");
+    }
+
+    [Fact]
     public async Task ATableNobodyViewsExpiresOnEveryInstanceAndAViewedOneStays()
     {
         var (a, b) = (Instance(), Instance());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
@@ -84,6 +85,30 @@ public sealed class ProxyTests(ClusterScript cluster, ChromiumFixture chromium) 
             await Expect(page.Locator("#notice")).ToContainTextAsync($"Replaced with version {version}");
             await Expect(page.Locator("#grid tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync($"v{version} 101");
         }
+    }
+
+    [Fact]
+    public async Task ALinkOpenedOnTheOtherInstanceWhileTheTableArrivesSaysSoAndOpensOnceItHasArrived()
+    {
+        cluster.RequireRunning();
+        chromium.RequireChromium();
+        await using var uploader = await LoadTool.Hub.ConnectAsync(cluster.App1, messagePack: false, Ct);
+        var progress = Recorded.From<(string Id, long Bytes, long Rows)>(uploader, "UploadProgress");
+        var chunks = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        var upload = uploader.InvokeAsync<TableCreated>("Upload", chunks.Reader, new { name = "arriving.tsv" }, Ct);
+        await chunks.Writer.WriteAsync(Tsv.Numbered(30), Ct);
+        var id = (await progress.WaitForAsync(p => p.Bytes > 0)).Id;
+
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(cluster.App2, $"/t/{id}").ToString());
+        await Expect(page.Locator("#table-error")).ToContainTextAsync("This table is still being uploaded");
+
+        chunks.Writer.Complete();
+        await upload.WithTimeout();
+
+        await Expect(page.Locator("#table-rows")).ToHaveTextAsync("30 rows");
+        await Expect(page.Locator("#table-error")).ToBeHiddenAsync();
     }
 
     private static async Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string? origin = null, string? forwardedFor = null)

@@ -23,6 +23,9 @@ internal sealed partial class UploadService(
     TsvLiveMetrics metrics,
     ILogger<UploadService> logger)
 {
+    /// <summary>How often a new table's "arriving" mark is renewed while it arrives (it lasts a minute).</summary>
+    private static readonly TimeSpan s_arrivingRenewal = TimeSpan.FromSeconds(10);
+
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
     public async Task<TableCreated> CreateAsync(
         IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
@@ -42,6 +45,7 @@ internal sealed partial class UploadService(
                 table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
                     new TableVersion(1, tableName, now, ingest, uploader.AddressKey));
                 store.Add(table);
+                storage.Arriving(table.Id, arriving: true);
                 return table.Id;
             }, cancellationToken).ConfigureAwait(false);
             var finished = table!;
@@ -57,6 +61,7 @@ internal sealed partial class UploadService(
         catch when (table is not null)
         {
             store.Remove(table);
+            storage.Arriving(table.Id, arriving: false);
             throw;
         }
     }
@@ -130,6 +135,7 @@ internal sealed partial class UploadService(
         await using var _ = ingest.ConfigureAwait(false);
         string? tableId = null;
         long reserved = 0;
+        var arrivingNoted = Stopwatch.GetTimestamp();
         // A new table reports its first chunk at once (its id must reach the uploader); a replacement
         // waits one interval, so a small one costs its watchers one message, TableReplaced.
         using var progress = new Throttle<(string Id, long Bytes, long Rows)>(options.Value.NotificationInterval, clock,
@@ -146,6 +152,11 @@ internal sealed partial class UploadService(
                 {
                     tableId ??= tableIdAtFirstBytes(ingest);
                     progress.Report((tableId, ingest.BytesReceived, ingest.Latest.RowCount));
+                    if (isNew && Stopwatch.GetElapsedTime(arrivingNoted) > s_arrivingRenewal)
+                    {
+                        storage.Arriving(tableId, arriving: true);
+                        arrivingNoted = Stopwatch.GetTimestamp();
+                    }
                 }
             }
             var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);

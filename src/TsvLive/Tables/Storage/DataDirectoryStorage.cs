@@ -135,6 +135,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
+    /// <summary>One instance: nobody else asks for a table arriving here.</summary>
+    public void Arriving(string id, bool arriving) { }
+
     public Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(Directory.EnumerateDirectories(_tables)
             .Where(folder => File.Exists(Path.Combine(folder, MetadataFile)) && File.GetLastWriteTimeUtc(Path.Combine(folder, MetadataFile)) < before.UtcDateTime)

@@ -31,6 +31,13 @@ internal interface ITableStorage
     /// <summary>Notes that the table was viewed now (for expiry). Never throws and never waits.</summary>
     void Viewed(string id);
 
+    /// <summary>
+    /// Notes that a new table is arriving on this instance (true, repeated while it arrives) or no longer
+    /// is (false: it failed; a stored table is not arriving), so that another instance can say "still
+    /// uploading" instead of "not found". Never throws and never waits.
+    /// </summary>
+    void Arriving(string id, bool arriving);
+
     /// <summary>The stored tables last viewed before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
@@ -70,6 +77,8 @@ internal sealed class MemoryOnlyStorage : ITableStorage
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public void Viewed(string id) { }
+
+    public void Arriving(string id, bool arriving) { }
 
     public Task<IReadOnlyList<string>> NotViewedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
