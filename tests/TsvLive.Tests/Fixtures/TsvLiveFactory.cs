@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TsvLive.Tables;
 using TsvLive.Tables.Storage;
 
@@ -26,6 +27,8 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
         ["TsvLive:MaxPageReadsPerAddress"] = "1000",
         ["TsvLive:NewTablesPerHour"] = "100000",
     };
+
+    private static readonly Lock s_building = new();
 
     private readonly Dictionary<string, string> _settings = new(s_liftedLimits)
     {
@@ -94,6 +97,19 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
         var connection = builder.Build();
         await connection.StartAsync(cancellationToken).WithTimeout();
         return connection;
+    }
+
+    /// <summary>
+    /// Servers are built one at a time across the test run: building one runs Program's entry point
+    /// under a process-wide hosting listener, and two built at the same moment could pick up each
+    /// other's settings (seen as a rare test failing at start with another server's configuration).
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (s_building)
+        {
+            return base.CreateHost(builder);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

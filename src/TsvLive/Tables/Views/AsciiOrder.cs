@@ -1,24 +1,34 @@
 namespace TsvLive.Tables.Views;
 
 /// <summary>
-/// The culture's case-insensitive order for the commonest text, letters, digits and spaces only,
-/// without the culture's sort keys: there it is the order of the characters mapped to space &lt;
-/// digits &lt; letters (either case alike), a shorter text before a longer one it starts. Used only
-/// when every distinct value of a column is such text (a test holds it to the culture's order).
+/// The culture's case-insensitive order for printable ASCII text, without the culture's sort keys:
+/// there it is the lexicographic order of the characters' weights (punctuation, then digits, then
+/// letters, either case alike; a shorter text before a longer one it starts). The weights are taken
+/// from the culture itself at start, by ordering the 95 characters; a test holds whole texts to the
+/// culture's order. Used only when every cell of a column is such text.
 /// </summary>
 internal static class AsciiOrder
 {
-    /// <summary>Characters held by the two 64-bit keys of a cell (10 each, 6 bits a character).</summary>
-    private const int KeyChars = 20;
+    /// <summary>Bits of one character's weight (fewer than 128 distinct weights).</summary>
+    private const int WeightBits = 7;
+
+    /// <summary>Characters in one 64-bit key.</summary>
+    private const int CharsPerKey = 64 / WeightBits;
+
+    /// <summary>Characters held by the two keys of a cell.</summary>
+    private const int KeyChars = 2 * CharsPerKey;
+
+    /// <summary>Per ASCII character, its weight from 1; 0 for characters not covered (controls, non-ASCII).</summary>
+    private static readonly byte[] s_weights = Weights();
 
     /// <summary>Past this many rows whose order the keys leave open, reading them again costs more than collecting the distinct values.</summary>
     private const int MaxRowsReadAgain = 50_000;
 
     /// <summary>
     /// The column's order straight from its cells, without collecting distinct values, when every cell
-    /// is letters, digits and spaces: each row gets two keys (its first 20 characters' weights),
-    /// the rows are radix-sorted by them, and only rows longer than 20 characters that tie on both
-    /// keys are read again and compared whole. Null when a cell has another character, or too many
+    /// is printable ASCII: each row gets two keys (its first 18 characters' weights), the rows are
+    /// radix-sorted by them, and only rows longer than that which tie on both keys are read again
+    /// and compared whole. Null when a cell has another character, or too many
     /// rows tie that way (then the caller collects the distinct values).
     /// </summary>
     public static ColumnOrder? TryOrder(TableContent content, int column)
@@ -46,13 +56,13 @@ internal static class AsciiOrder
                     covered = false;
                     return;
                 }
-                if (i < KeyChars / 2)
+                if (i < CharsPerKey)
                 {
-                    a = (a << 6) | (uint)weight;
+                    a = (a << WeightBits) | (uint)weight;
                 }
                 else
                 {
-                    b = (b << 6) | (uint)weight;
+                    b = (b << WeightBits) | (uint)weight;
                 }
             }
             for (var i = KeyChars; i < cell.Length; i++)
@@ -197,24 +207,37 @@ internal static class AsciiOrder
         return a.Length - b.Length;
     }
 
-    /// <summary>The first 10 characters' weights, 6 bits each, so that unsigned order is <see cref="Compare"/>'s on them.</summary>
+    /// <summary>The first characters' weights, so that unsigned order is <see cref="Compare"/>'s on them.</summary>
     private static ulong Prefix(string text)
     {
         ulong prefix = 0;
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < CharsPerKey; i++)
         {
-            prefix = (prefix << 6) | (uint)(i < text.Length ? Weight(text[i]) : 0);
+            prefix = (prefix << WeightBits) | (uint)(i < text.Length ? Weight(text[i]) : 0);
         }
         return prefix;
     }
 
-    /// <summary>1 for a space, 2–11 for digits, 12–37 for letters; 0 for anything else.</summary>
-    private static int Weight(char c) => c switch
+    private static int Weight(char c) => c < 128 ? s_weights[c] : 0;
+
+    /// <summary>The printable ASCII characters in the culture's case-insensitive order, equal ones sharing a weight.</summary>
+    private static byte[] Weights()
     {
-        ' ' => 1,
-        >= '0' and <= '9' => c - '0' + 2,
-        >= 'a' and <= 'z' => c - 'a' + 12,
-        >= 'A' and <= 'Z' => c - 'A' + 12,
-        _ => 0,
-    };
+        var compare = System.Globalization.CultureInfo.InvariantCulture.CompareInfo;
+        int Order(char x, char y) => compare.Compare(x.ToString(), y.ToString(), System.Globalization.CompareOptions.IgnoreCase);
+        var ordered = Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c)
+            .Where(c => compare.Compare(c.ToString(), "", System.Globalization.CompareOptions.IgnoreCase) != 0) // an ignorable character is not covered
+            .Order(Comparer<char>.Create(Order)).ToArray();
+        var weights = new byte[128];
+        byte weight = 0;
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            if (i == 0 || Order(ordered[i], ordered[i - 1]) != 0)
+            {
+                weight++;
+            }
+            weights[ordered[i]] = weight;
+        }
+        return weights;
+    }
 }

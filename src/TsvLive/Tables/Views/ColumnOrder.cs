@@ -53,7 +53,7 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
 
     /// <summary>
     /// By text, case-insensitively in the invariant culture: straight from the cells when they are
-    /// letters, digits and spaces (<see cref="AsciiOrder.TryOrder"/>); otherwise the distinct cells are
+    /// printable ASCII (<see cref="AsciiOrder.TryOrder"/>); otherwise the distinct cells are
     /// collected (for the time of this computation), ordered by their sort keys, and each row gets its
     /// value's rank.
     /// </summary>
