@@ -169,8 +169,13 @@ public sealed class ViewTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
     [InlineData("filter=2:gt:three", "filter")]
     [InlineData("filter=4:lt:2024-13-01", "filter")]
     [InlineData("filter=5:eq:yes", "filter")]
+    [InlineData("sort=1&sort=2&sort=3&sort=4&sort=5&sort=6&sort=1&sort=2&sort=3&sort=4&sort=5", "sort")]
+    [InlineData("filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty&filter=1:nonempty", "filter")]
+    [InlineData("filter=1:contains:LONG", "filter")]
+    [InlineData("q=LONG", "q")]
     public async Task ABadViewParameterIsA400ThatNamesIt(string query, string parameter)
     {
+        query = query.Replace("LONG", new string('x', 1001), StringComparison.Ordinal);
         var created = await factory.CreateTableAsync(File, Ct);
         using var http = factory.CreateHttpClient();
 
@@ -178,9 +183,12 @@ public sealed class ViewTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
 
         Assert.StartsWith($"{parameter}: ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var hub = await ConnectAsync();
-        var request = query.StartsWith("sort", StringComparison.Ordinal)
-            ? new RowsRequest(Sort: [.. query.Split('&').Select(p => p["sort=".Length..])])
-            : new RowsRequest(Filter: [query["filter=".Length..]]);
+        var request = parameter switch
+        {
+            "sort" => new RowsRequest(Sort: [.. query.Split('&').Select(p => p["sort=".Length..])]),
+            "filter" => new RowsRequest(Filter: [.. query.Split('&').Select(p => p["filter=".Length..])]),
+            _ => new RowsRequest(Q: query["q=".Length..]),
+        };
         var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<TablePage>("GetRows", created.Id, request, Ct).WithTimeout());
         Assert.Contains($"invalid-page-request: {parameter}: ", e.Message, StringComparison.Ordinal);
     }

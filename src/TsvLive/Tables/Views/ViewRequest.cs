@@ -40,6 +40,13 @@ internal sealed record Filter(int Column, FilterOperator Operator, string? Value
 /// </summary>
 internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Filter> Filters, string? Find)
 {
+    /// <summary>The most sort keys, filters, and characters of a text to find or compare, one view may have: each costs a pass over the table.</summary>
+    public const int MaxSortKeys = 10;
+
+    public const int MaxFilters = 20;
+
+    public const int MaxTextLength = 1000;
+
     public static ViewRequest None { get; } = new([], [], null);
 
     public bool IsEmpty => Sort.Count == 0 && Filters.Count == 0 && Find is null;
@@ -56,6 +63,18 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
 
     public static ViewRequest Parse(IReadOnlyList<string>? sort, IReadOnlyList<string>? filter, string? find, IReadOnlyList<ColumnType> types)
     {
+        if (sort?.Count > MaxSortKeys)
+        {
+            throw Bad("sort", $"a view may have at most {MaxSortKeys} sort keys; this one has {sort.Count}.");
+        }
+        if (filter?.Count > MaxFilters)
+        {
+            throw Bad("filter", $"a view may have at most {MaxFilters} filters; this one has {filter.Count}.");
+        }
+        if (find?.Length > MaxTextLength)
+        {
+            throw Bad("q", $"the text to find may be at most {MaxTextLength:N0} characters long.");
+        }
         var keys = (sort ?? []).Where(s => !string.IsNullOrEmpty(s)).Select(s => ParseSort(s, types.Count)).ToList();
         var duplicate = keys.GroupBy(k => k.Column).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -100,6 +119,10 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
         if (string.IsNullOrEmpty(value))
         {
             throw Bad("filter", $"'{parts[1]}' needs a value: {column + 1}:{parts[1]}:value.");
+        }
+        if (value.Length > MaxTextLength)
+        {
+            throw Bad("filter", $"a filter's value may be at most {MaxTextLength:N0} characters long.");
         }
         var filter = new Filter(column, op, value);
         var type = types[column];
