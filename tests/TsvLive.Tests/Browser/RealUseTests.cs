@@ -165,9 +165,10 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
         var page = await OpenWithControllableNetworkAsync($"/t/{id}?page=5");
         await Expect(page.Locator("#page-status")).ToHaveTextAsync("Page 5 of 10");
 
-        await page.Context.SetOfflineAsync(true);
+        // Sockets cut first: once the browser is offline, a closing handshake can hang and the page stays "Live".
         await CutNetworkAsync(page, offline: true);
         await Expect(page.Locator("#connection-state")).Not.ToHaveTextAsync("Live");
+        await page.Context.SetOfflineAsync(true);
         await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
 
         var error = page.Locator("#table-error");

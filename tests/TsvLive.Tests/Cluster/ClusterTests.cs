@@ -143,6 +143,30 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task AnInstanceWithASmallBudgetEvictsAndReadsTablesBackFromRedis()
+    {
+        var a = Instance();
+        var b = Instance().With("TsvLive:MaxBytesInMemory", "400000").With("TsvLive:MaxBytesInMemoryShare", "1");
+        var tables = new List<TableCreated>();
+        for (var i = 0; i < 6; i++)
+        {
+            tables.Add(await a.CreateTableAsync(Tsv.Numbered(5_000, prefix: $"t{i}"), Ct)); // about 110 KB each
+        }
+
+        using var onB = b.CreateHttpClient();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (table, i) in tables.Select((t, i) => (t, i)))
+            {
+                var page = await onB.GetFromJsonAsync<TablePage>($"/api/tables/{table.Id}/rows?page=50&pageSize=100", Ct);
+                Assert.Equal($"t{i} 4901", page!.Rows[0][1]);
+                Assert.True(b.Budget.Held <= 400_000, $"B holds {b.Budget.Held} bytes");
+            }
+        }
+        Assert.True(b.Store.Count < tables.Count, $"B holds all {b.Store.Count} tables: nothing was evicted");
+    }
+
+    [Fact]
     public async Task ATableNobodyViewsExpiresOnEveryInstanceAndAViewedOneStays()
     {
         var (a, b) = (Instance(), Instance());
