@@ -8,7 +8,7 @@ import { createNotices } from "./notices.js";
 import { createColumnMenu } from "./column-menu.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
-import { addFilters, describeFilter, emptyView, isEmpty, readView, removeFilter, setSort, sortOf, toggleSort, viewQuery } from "./view-state.js";
+import { addFilters, describeFilter, emptyView, readView, removeFilter, setSort, sortOf, toggleSort, viewQuery } from "./view-state.js";
 
 const $ = (id) => document.getElementById(id);
 // A link means the same rows for everyone: a page size missing from the address is this one.
@@ -334,16 +334,12 @@ export function createTableView(hub, { onMissing }) {
     const sort = document.createElement("button");
     sort.type = "button";
     sort.className = "sort";
+    // Named after the column only: the arrow and the key's place are drawn by CSS, without text for
+    // screen readers, which hear the order from the header's aria-sort.
     sort.textContent = name;
-    // Named after the column only (the arrow is decoration; the order is the header's aria-sort).
-    sort.setAttribute("aria-label", name);
     sort.title = "Sort by this column (Shift: add it as a further sort key)";
     if (direction !== "none" && state.view.sort.length > 1) {
-      const badge = document.createElement("span");
-      badge.className = "sort-key";
-      badge.textContent = String(key + 1);
-      badge.setAttribute("aria-hidden", "true");
-      sort.append(badge);
+      sort.dataset.key = String(key + 1);
     }
     sort.addEventListener("click", (event) => changeView(toggleSort(state.view, column, event.shiftKey)));
     const menu = document.createElement("button");
@@ -372,7 +368,8 @@ export function createTableView(hub, { onMissing }) {
     });
     $("filters").replaceChildren(...chips);
     $("filters").hidden = chips.length === 0;
-    $("view-status").textContent = isEmpty(state.view) ? "" : `${plural(page.totalRows, "row matches", "rows match")} of ${formatCount(page.tableRows)}`;
+    const selects = state.view.filter.length > 0 || state.view.q !== "";
+    $("view-status").textContent = selects ? `${plural(page.totalRows, "row matches", "rows match")} of ${formatCount(page.tableRows)}` : "";
   }
 
   /** The page, page size and view the address asks for: a link without a size means the default. */

@@ -11,10 +11,6 @@ export function readView(parameters) {
   };
 }
 
-export function isEmpty(view) {
-  return view.sort.length === 0 && view.filter.length === 0 && view.q === "";
-}
-
 /** The view as query parameters (colons kept as they are, so the address reads as the contract writes it). */
 export function viewQuery(view) {
   const part = (name, value) => `${name}=${encodeURIComponent(value).replaceAll("%3A", ":")}`;

@@ -134,5 +134,22 @@ public sealed partial class ViewBrowserTests(TsvLiveFactory app, ChromiumFixture
         await Expect(dark.GetByRole(AriaRole.Button, new() { Name = "Column menu: joined" })).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task AnAccessibilityCheckFindsNothingMissingInAViewWithItsColumnMenuOpen()
+    {
+        var (id, _) = await CreateAsync(s_people);
+        var page = await (await NewContextAsync(new() { BypassCSP = true })).NewPageAsync(); // so that axe-core can be injected
+        await page.GotoAsync(Url($"/t/{id}?sort=2:desc&sort=1&filter=3:contains:o&q=o"));
+        await Expect(FirstColumn(page)).ToHaveTextAsync(["Bob", "Ann", "bob", "carla"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Column menu: joined" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "joined" }).Locator("svg.histogram rect")).ToHaveCountAsync(20);
+        await page.AddScriptTagAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js") });
+
+        var violations = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            "async () => (await axe.run(document)).violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)");
+
+        Assert.True(violations.GetArrayLength() == 0, string.Join("; ", violations.EnumerateArray().Select(v => v.GetString())));
+    }
+
     private static ILocator FirstColumn(IPage page) => page.Locator("tbody tr td:first-of-type");
 }
