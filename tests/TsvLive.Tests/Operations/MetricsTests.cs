@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using TsvLive.Tables;
@@ -6,17 +7,22 @@ using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Operations;
 
-public sealed class MetricsTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFactory>
+/// <summary>
+/// /metrics of the app as its own process: in this test process many servers run at once, and
+/// meters are seen by name across a process, so one server's /metrics could show another's gauges.
+/// </summary>
+public sealed class MetricsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task MetricsSayWhatTheServerHoldsAndDidInPrometheusTextFormat()
     {
-        using var http = factory.CreateHttpClient();
-        var created = await factory.CreateTableAsync(Tsv.Numbered(50), Ct);
-        (await http.GetAsync($"/api/tables/{created.Id}/rows?page=1", Ct)).EnsureSuccessStatusCode();
-        await using var hub = await factory.ConnectHubAsync(Ct);
+        await using var app = await AppProcess.StartAsync("", Ct);
+        using var http = app.CreateHttpClient();
+        var created = await (await http.PostAsync("/api/tables?name=m.tsv", new ByteArrayContent(Tsv.Numbered(50)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        (await http.GetAsync($"/api/tables/{created!.Id}/rows?page=1", Ct)).EnsureSuccessStatusCode();
+        await using var hub = await LoadTool.Hub.ConnectAsync(app.Address, messagePack: false, Ct);
         await hub.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
         await hub.InvokeAsync<TablePage>("GetPage", created.Id, 1, 10, Ct).WithTimeout();
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/tables/AAAAAAAAAAAAAAAAAAAAAA", Ct)).StatusCode);
