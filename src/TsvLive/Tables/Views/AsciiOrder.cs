@@ -156,42 +156,8 @@ internal static class AsciiOrder
     }
 
     /// <summary>Ranks from 0, equal ranks for texts equal but for case.</summary>
-    public static int[] Rank(string[] values)
-    {
-        var prefixes = new ulong[values.Length];
-        var order = new int[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            prefixes[i] = Prefix(values[i]);
-            order[i] = i;
-        }
-        RadixSort.Sort(prefixes, order, values.Length);
-        var byText = Comparer<int>.Create((x, y) => Compare(values[x], values[y]));
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start + 1;
-            while (end < order.Length && prefixes[end] == prefixes[start])
-            {
-                end++;
-            }
-            if (end - start > 1)
-            {
-                Array.Sort(order, start, end - start, byText);
-            }
-            start = end;
-        }
-        var ranks = new int[values.Length];
-        var rank = -1;
-        for (var i = 0; i < order.Length; i++)
-        {
-            if (i == 0 || Compare(values[order[i]], values[order[i - 1]]) != 0)
-            {
-                rank++;
-            }
-            ranks[order[i]] = rank;
-        }
-        return ranks;
-    }
+    public static int[] Rank(string[] values) =>
+        RadixSort.Rank(values.Length, i => Prefix(values[i]), (x, y) => Compare(values[x], values[y]));
 
     public static int Compare(string a, string b)
     {

@@ -114,38 +114,7 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
         var sortKeys = new byte[values.Length][];
         Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             i => sortKeys[i] = s_compare.GetSortKey(values[i], CompareOptions.IgnoreCase).KeyData);
-        var prefixes = new ulong[values.Length];
-        var order = new int[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            prefixes[i] = Prefix(sortKeys[i]);
-            order[i] = i;
-        }
-        RadixSort.Sort(prefixes, order, values.Length);
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start + 1;
-            while (end < order.Length && prefixes[end] == prefixes[start])
-            {
-                end++;
-            }
-            if (end - start > 1)
-            {
-                Array.Sort(order, start, end - start, Comparer<int>.Create((x, y) => sortKeys[x].AsSpan().SequenceCompareTo(sortKeys[y])));
-            }
-            start = end;
-        }
-        var rankOfId = new int[values.Length];
-        var rank = -1;
-        for (var i = 0; i < order.Length; i++)
-        {
-            if (i == 0 || !sortKeys[order[i]].AsSpan().SequenceEqual(sortKeys[order[i - 1]]))
-            {
-                rank++;
-            }
-            rankOfId[order[i]] = rank;
-        }
-        return rankOfId;
+        return RadixSort.Rank(values.Length, i => Prefix(sortKeys[i]), (x, y) => sortKeys[x].AsSpan().SequenceCompareTo(sortKeys[y]));
     }
 
     /// <summary>Text compared as the sort orders it (for a text filter's lt/le/gt/ge).</summary>

@@ -44,6 +44,48 @@ internal static class RadixSort
     }
 
     /// <summary>
+    /// Ranks items 0 .. <paramref name="count"/> − 1 by <paramref name="compare"/> (equal items share a
+    /// rank): sorted in linear time by a 64-bit prefix whose unsigned order agrees with the comparison,
+    /// and compared whole only where prefixes tie.
+    /// </summary>
+    public static int[] Rank(int count, Func<int, ulong> prefix, Comparison<int> compare)
+    {
+        var prefixes = new ulong[count];
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            prefixes[i] = prefix(i);
+            order[i] = i;
+        }
+        Sort(prefixes, order, count);
+        var whole = Comparer<int>.Create(compare);
+        for (var start = 0; start < count;)
+        {
+            var end = start + 1;
+            while (end < count && prefixes[end] == prefixes[start])
+            {
+                end++;
+            }
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, whole);
+            }
+            start = end;
+        }
+        var ranks = new int[count];
+        var rank = -1;
+        for (var i = 0; i < count; i++)
+        {
+            if (i == 0 || prefixes[i] != prefixes[i - 1] || compare(order[i], order[i - 1]) != 0)
+            {
+                rank++;
+            }
+            ranks[order[i]] = rank;
+        }
+        return ranks;
+    }
+
+    /// <summary>
     /// Reorders <paramref name="rows"/> stably by <paramref name="rank"/>[row] (ranks from 0 to
     /// <paramref name="ranks"/> − 1, or <see cref="ColumnOrder.Empty"/>, which goes last either way).
     /// </summary>
