@@ -194,6 +194,18 @@ public sealed class ViewTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
     }
 
     [Fact]
+    public async Task APageOfAViewOverTheByteLimitIsRefusedAndASmallerOneServed()
+    {
+        // 100 rows of 50 KB: 5 MB of cell text, over the 4 MiB a page may carry.
+        var created = await factory.CreateTableAsync(Tsv.Utf8("n\ttext\n" + string.Concat(Enumerable.Range(1, 100).Select(i => $"{i}\t{new string('x', 50_000)}\n"))), Ct);
+        using var http = factory.CreateHttpClient();
+
+        await (await http.GetAsync($"/api/tables/{created.Id}/rows?sort=1:desc&pageSize=100", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest, Ct, "invalid-page-request");
+
+        Assert.Equal(100L, (await PageAsync(created.Id, "sort=1:desc&pageSize=50")).RowNumbers[0]);
+    }
+
+    [Fact]
     public async Task AViewOfATableStillArrivingIsA409UntilItsUploadFinishes()
     {
         var uploader = await ConnectAsync();
