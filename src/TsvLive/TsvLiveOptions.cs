@@ -53,6 +53,13 @@ public sealed class TsvLiveOptions
     [Range(1024, int.MaxValue)]
     public int MaxPageBytes { get; set; } = 4 << 20;
 
+    /// <summary>
+    /// The most bytes of one cell a page carries; a longer cell is cut there, the page says so
+    /// (<c>truncated</c>), and the whole cell is read on its own (<c>/cells/{row}/{column}</c>).
+    /// </summary>
+    [Range(16, int.MaxValue)]
+    public int MaxCellBytesInPage { get; set; } = 16 * 1024;
+
     /// <summary>Page reads (HTTP and hub together) one client address may have in flight at once.</summary>
     [Range(1, 10_000)]
     public int MaxPageReadsPerAddress { get; set; } = 8;

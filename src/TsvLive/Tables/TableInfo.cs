@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using TsvLive.Tables.Columns;
+using TsvLive.Tables.Paging;
 using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables;
@@ -77,7 +78,8 @@ public sealed record TablePage(
     [property: DataMember(Name = "rows")] IReadOnlyList<string[]> Rows,
     [property: DataMember(Name = "tableRows")] long TableRows,
     [property: DataMember(Name = "rowNumbers")] IReadOnlyList<long> RowNumbers,
-    [property: DataMember(Name = "view")] ViewDescription View);
+    [property: DataMember(Name = "view")] ViewDescription View,
+    [property: DataMember(Name = "truncated")] IReadOnlyList<CutCell> Truncated);
 
 /// <summary>What the hub's GetRows asks for: a page of a view (every part optional).</summary>
 [DataContract]

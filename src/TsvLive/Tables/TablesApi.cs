@@ -25,6 +25,7 @@ internal static class TablesApi
         tables.MapGet("/{id}/rows", GetRows);
         tables.MapGet("/{id}/file", GetFile);
         tables.MapGet("/{id}/columns/{column}", GetColumnStats);
+        tables.MapGet("/{id}/cells/{row}/{column}", GetCellAsync);
         return app;
     }
 
@@ -64,6 +65,17 @@ internal static class TablesApi
         var plan = await pages.PlanAsync(id, request, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>One whole cell as text (pages carry long cells cut); with <c>download</c>, as an attachment.</summary>
+    private static async Task<FileContentHttpResult> GetCellAsync(
+        string id, string row, string column, bool? download, HttpContext http, PageReader pages, PageReadGate gate, CancellationToken cancellationToken)
+    {
+        using var reading = gate.Enter(http.Connection.RemoteIpAddress);
+        var (rowNumber, columnNumber) = (ParseOrNull<long>(row, "row") ?? 0, ParseOrNull<int>(column, "column") ?? 0);
+        var (text, version) = await pages.ReadCellAsync(id, rowNumber, columnNumber, cancellationToken);
+        var name = download == true ? $"{Path.GetFileNameWithoutExtension(version.Name)}-row{rowNumber}-column{columnNumber}.txt" : null;
+        return TypedResults.Bytes(text, "text/plain; charset=utf-8", name);
     }
 
     private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, ColumnStatsReader stats, CancellationToken cancellationToken) =>

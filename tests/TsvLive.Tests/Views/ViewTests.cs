@@ -196,8 +196,9 @@ public sealed class ViewTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
     [Fact]
     public async Task APageOfAViewOverTheByteLimitIsRefusedAndASmallerOneServed()
     {
-        // 100 rows of 50 KB: 5 MB of cell text, over the 4 MiB a page may carry.
-        var created = await factory.CreateTableAsync(Tsv.Utf8("n\ttext\n" + string.Concat(Enumerable.Range(1, 100).Select(i => $"{i}\t{new string('x', 50_000)}\n"))), Ct);
+        // 100 rows of three 16,000-character cells (each under the cut): 4.8 MB of cell text, over the 4 MiB a page may carry.
+        var cell = new string('x', 16_000);
+        var created = await factory.CreateTableAsync(Tsv.Utf8("n\ta\tb\tc\n" + string.Concat(Enumerable.Range(1, 100).Select(i => $"{i}\t{cell}\t{cell}\t{cell}\n"))), Ct);
         using var http = factory.CreateHttpClient();
 
         await (await http.GetAsync($"/api/tables/{created.Id}/rows?sort=1:desc&pageSize=100", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest, Ct, "invalid-page-request");

@@ -53,7 +53,8 @@ internal static class PageJson
         }
         json.WriteEndArray();
         json.WriteStartArray("rows");
-        foreach (var row in page.Rows())
+        var cuts = new CellCuts(page.MaxCellBytes);
+        foreach (var row in page.Rows(cuts))
         {
             json.WriteStartArray();
             foreach (var cell in row)
@@ -66,6 +67,16 @@ internal static class PageJson
                 // The next rows are read only when the client has taken these.
                 await json.FlushAsync(cancellationToken);
             }
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("truncated");
+        foreach (var cut in cuts.Cuts)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("row", cut.Row);
+            json.WriteNumber("column", cut.Column);
+            json.WriteNumber("length", cut.Length);
+            json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();

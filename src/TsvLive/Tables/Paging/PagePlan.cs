@@ -5,11 +5,12 @@ namespace TsvLive.Tables.Paging;
 /// <summary>
 /// One page of one version, checked against the limits: what the answer says, and the rows to read.
 /// Without a view the page is the records First .. First + Count − 1; with one, those positions of
-/// the view's rows (<paramref name="ViewRows"/>, 0-based record numbers).
+/// the view's rows (<paramref name="ViewRows"/>, 0-based record numbers). A cell longer than
+/// <paramref name="MaxCellBytes"/> is carried cut (<see cref="CellCuts"/>).
 /// </summary>
 internal sealed record PagePlan(
     string Id, int Version, TableContent Content, long Page, int PageSize, long TotalPages, long First, int Count,
-    int[]? ViewRows, ViewDescription View)
+    int[]? ViewRows, ViewDescription View, int MaxCellBytes)
 {
     public long TotalRows => ViewRows?.Length ?? Content.RowCount;
 
@@ -21,9 +22,14 @@ internal sealed record PagePlan(
     /// <summary>Each row's 1-based data record number in the file.</summary>
     public long[] RowNumbers() => [.. Records().Select(r => r + 1)];
 
-    /// <summary>The page's rows, parsed as they are taken.</summary>
-    public IEnumerable<string[]> Rows() => ViewRows is null ? PageReader.Rows(Content, First, Count) : PageReader.RowsAt(Content, Records());
+    /// <summary>The page's rows, parsed as they are taken; the cells cut are noted in <paramref name="cuts"/> as they are.</summary>
+    public IEnumerable<string[]> Rows(CellCuts cuts) =>
+        ViewRows is null ? PageReader.Rows(Content, First, Count, cuts) : PageReader.RowsAt(Content, Records(), cuts);
 
-    public TablePage ToPage() => new(Id, Version, Content.Complete, Page, PageSize, TotalRows, TotalPages, Content.Columns, Rows().ToArray(),
-        Content.RowCount, RowNumbers(), View);
+    public TablePage ToPage()
+    {
+        var cuts = new CellCuts(MaxCellBytes);
+        var rows = Rows(cuts).ToArray();
+        return new(Id, Version, Content.Complete, Page, PageSize, TotalRows, TotalPages, Content.Columns, rows, Content.RowCount, RowNumbers(), View, cuts.Cuts);
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
 using TsvLive.Tables.Views;
@@ -13,7 +14,7 @@ namespace TsvLive.Tables.Paging;
 /// checked against the limits (rows, cells, bytes) before any of it is built, and its rows can be
 /// taken one at a time (<see cref="PagePlan.Rows"/>), so an HTTP answer never holds a whole page.
 /// </summary>
-internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<TsvLiveOptions> options)
+internal sealed class PageReader(TableStore store, ViewEngine views, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
     public async Task<TablePage> ReadAsync(string? id, RowsRequest request, CancellationToken cancellationToken) =>
@@ -46,20 +47,59 @@ internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<Ts
                 $"{Math.Max(1, options.Value.MaxCellsPerPage / content.Columns.Count):N0} rows. Ask for fewer rows per page.");
         }
         var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
-        var rows = views.Rows(table.Id, version.Version, content, view);
+        int[]? rows;
+        try
+        {
+            rows = views.Rows(table.Id, version.Version, content, view, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            metrics.ViewCancelled();
+            throw;
+        }
         var total = rows?.Length ?? content.RowCount;
         var totalPages = Math.Max(1, (total + size - 1) / size);
         var first = (number - 1) * size;
         var count = number <= totalPages ? (int)Math.Min(size, total - first) : 0;
-        var plan = new PagePlan(table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count), rows, view.Describe());
+        var plan = new PagePlan(
+            table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count), rows, view.Describe(), options.Value.MaxCellBytesInPage);
         ThrowIfTooManyBytes(plan, options.Value.MaxPageBytes);
         return plan;
     }
 
     /// <summary>
+    /// One whole cell of the current version as UTF-8 (a page carries long cells cut): <paramref name="row"/>
+    /// is the 1-based data record number (a page's <c>rowNumbers</c>), <paramref name="column"/> the
+    /// 1-based column. A cell a record does not reach is empty, as in pages.
+    /// </summary>
+    public async Task<(byte[] Utf8, TableVersion Version)> ReadCellAsync(string? id, long row, int column, CancellationToken cancellationToken)
+    {
+        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var version = table.Current;
+        var content = version.Content();
+        if (row < 1 || row > content.RowCount)
+        {
+            throw new InvalidPageRequestException(content.RowCount == 0
+                ? $"row: this table has no rows, so there is no row {row}."
+                : $"row: {row} is not a row number; this table has rows 1 to {content.RowCount:N0}.");
+        }
+        if (column < 1 || column > content.Columns.Count)
+        {
+            throw new InvalidPageRequestException($"column: {column} is not a column number; this table has columns 1 to {content.Columns.Count:N0}.");
+        }
+        foreach (var reader in Records(content, row - 1, 1))
+        {
+            var cell = column - 1 < reader.FieldCount ? reader.GetSpan(column - 1) : [];
+            return (content.TextEncoding is System.Text.UTF8Encoding ? cell.ToArray() : System.Text.Encoding.UTF8.GetBytes(content.TextEncoding.GetString(cell)), version);
+        }
+        return ([], version);
+    }
+
+    /// <summary>
     /// Refuses a page whose cell text is over the byte limit, before anything is sent. The sparse
     /// index bounds the page's bytes from above; only when that bound is over the limit are the
-    /// records measured exactly (their fields' lengths, no strings made).
+    /// records measured exactly (their fields' lengths as the page carries them, cut cells cut; no
+    /// strings made).
     /// </summary>
     private static void ThrowIfTooManyBytes(PagePlan plan, int maxBytes)
     {
@@ -77,7 +117,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<Ts
         {
             for (var i = 0; i < reader.FieldCount; i++)
             {
-                bytes += reader.GetSpan(i).Length;
+                bytes += Math.Min(reader.GetSpan(i).Length, plan.MaxCellBytes);
             }
             if (bytes > maxBytes)
             {
@@ -89,8 +129,11 @@ internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<Ts
 
     private static long Length((long Start, long End) range) => range.End - range.Start;
 
-    /// <summary>The rows first .. first + count − 1 as strings, each as wide as the table, one at a time.</summary>
-    internal static IEnumerable<string[]> Rows(TableContent content, long first, int count)
+    /// <summary>
+    /// The rows first .. first + count − 1 as strings, each as wide as the table, one at a time; with
+    /// <paramref name="cuts"/>, cells longer than a page carries are cut (and the cuts noted there).
+    /// </summary>
+    internal static IEnumerable<string[]> Rows(TableContent content, long first, int count, CellCuts? cuts = null)
     {
         var width = content.Columns.Count;
         var encoding = content.TextEncoding;
@@ -99,15 +142,16 @@ internal sealed class PageReader(TableStore store, ViewEngine views, IOptions<Ts
             var row = new string[width];
             for (var i = 0; i < width; i++)
             {
-                row[i] = i < reader.FieldCount ? encoding.GetString(reader.GetSpan(i)) : "";
+                row[i] = i >= reader.FieldCount ? "" : cuts is null ? encoding.GetString(reader.GetSpan(i)) : cuts.Decode(reader.GetSpan(i), encoding, i);
             }
+            cuts?.EndRow();
             yield return row;
         }
     }
 
     /// <summary>The given records (0-based, in any order) as strings, each as wide as the table.</summary>
-    internal static IEnumerable<string[]> RowsAt(TableContent content, IEnumerable<long> records) =>
-        records.SelectMany(record => Rows(content, record, 1));
+    internal static IEnumerable<string[]> RowsAt(TableContent content, IEnumerable<long> records, CellCuts? cuts = null) =>
+        records.SelectMany(record => Rows(content, record, 1, cuts));
 
     /// <summary>
     /// The reader positioned on each of the records first .. first + count − 1 in turn. Parsed in place
