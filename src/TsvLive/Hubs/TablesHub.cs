@@ -41,13 +41,25 @@ internal sealed class TablesHub(
     public Task<TablePage> GetPage(string id, long page, int pageSize) => GetRows(id, new RowsRequest(page, pageSize));
 
     /// <summary>A page of a view (sort, filter, find), with the same rules as GET /api/tables/{id}/rows.</summary>
-    public async Task<TablePage> GetRows(string id, RowsRequest? request)
+    public Task<TablePage> GetRows(string id, RowsRequest? request) => ReadRowsAsync(id, request, Context.ConnectionAborted);
+
+    /// <summary>
+    /// <see cref="GetRows"/> as a stream of one page, which the client can cancel: a page that no longer
+    /// wants the answer (its viewer typed on, or moved elsewhere) cancels it, and the view's computation
+    /// stops. Streams run beside the connection's other calls, so a slow view never holds them up.
+    /// </summary>
+    public async Task<IAsyncEnumerable<TablePage>> StreamRows(string id, RowsRequest? request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
-        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), Context.ConnectionAborted);
-        metrics.PageRead(Stopwatch.GetElapsedTime(started));
-        return read;
+        // Off the connection's message loop before any work: the loop must stay free to hear the cancel.
+        await Task.Yield();
+        var page = await ReadRowsAsync(id, request, cancellationToken);
+        return One(page);
+
+        static async IAsyncEnumerable<TablePage> One(TablePage page)
+        {
+            await Task.CompletedTask;
+            yield return page;
+        }
     }
 
     /// <summary>A column's stats (N from 1), as GET /api/tables/{id}/columns/{N}.</summary>
@@ -70,6 +82,15 @@ internal sealed class TablesHub(
             return await uploads.CreateAsync(bytes, request.Name, links, uploader, aborted);
         }
         return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
+    }
+
+    private async Task<TablePage> ReadRowsAsync(string id, RowsRequest? request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
+        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), cancellationToken);
+        metrics.PageRead(Stopwatch.GetElapsedTime(started));
+        return read;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -18,6 +18,7 @@ internal sealed class TsvLiveMetrics
     private readonly Histogram<double> _pageReadDuration;
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _viewsCancelled;
 
     public TsvLiveMetrics(IMeterFactory meters)
     {
@@ -29,6 +30,8 @@ internal sealed class TsvLiveMetrics
         _pageReadDuration = _meter.CreateHistogram<double>("tsvlive.page.read.duration", "s", "Time to read (and, over HTTP, write) one page");
         _evictions = _meter.CreateCounter<long>("tsvlive.evictions", "{table}", "Tables dropped from memory to make room (read back on demand)");
         _refusals = _meter.CreateCounter<long>("tsvlive.refusals", "{request}", "Requests refused, by reason (the error code)");
+        _viewsCancelled = _meter.CreateCounter<long>(
+            "tsvlive.view.cancellations", "{view}", "View computations stopped because their asker left or asked for another view");
     }
 
     /// <summary>A quantity someone holds, read when /metrics is scraped: tables and bytes held, watchers.</summary>
@@ -49,6 +52,8 @@ internal sealed class TsvLiveMetrics
     }
 
     public void Evicted() => _evictions.Add(1);
+
+    public void ViewCancelled() => _viewsCancelled.Add(1);
 
     public void Refused(string code) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", code));
 }

@@ -53,4 +53,31 @@ public sealed class ViewCacheTests
 
         Assert.True(cache.HeldBytes < 1_000, $"{cache.HeldBytes} bytes still cached after the replacement");
     }
+
+    [Fact]
+    public async Task WhenTheAskerComputingAnEntryGivesUpAnotherWaitingForItComputesItItself()
+    {
+        await using var app = new TsvLiveFactory();
+        var cache = app.Services.GetRequiredService<ViewCache>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var leaves = new CancellationTokenSource();
+        var first = Task.Run(() => cache.GetOrAdd("table", 1, "view", () =>
+        {
+            started.SetResult();
+            release.Task.Wait(Ct);
+            leaves.Token.ThrowIfCancellationRequested();
+            return new[] { 1 };
+        }, _ => 4, leaves.Token), Ct);
+        await started.Task.WithTimeout();
+        var second = Task.Run(() => cache.GetOrAdd("table", 1, "view", () => new[] { 2 }, _ => 4, Ct), Ct);
+        await Task.Delay(200, Ct); // the second asker waits for the first one's computation
+
+        await leaves.CancelAsync();
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WithTimeout());
+        Assert.Equal(2, (await second.WithTimeout())[0]);
+        Assert.Equal(2, cache.GetOrAdd("table", 1, "view", () => new[] { 3 }, _ => 4, Ct)[0]);
+    }
 }

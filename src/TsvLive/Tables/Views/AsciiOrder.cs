@@ -31,7 +31,7 @@ internal static class AsciiOrder
     /// and compared whole. Null when a cell has another character, or too many
     /// rows tie that way (then the caller collects the distinct values).
     /// </summary>
-    public static ColumnOrder? TryOrder(TableContent content, int column)
+    public static ColumnOrder? TryOrder(TableContent content, int column, CancellationToken cancellationToken)
     {
         var count = (int)content.RowCount;
         var first = new ulong[count];
@@ -74,7 +74,7 @@ internal static class AsciiOrder
                 }
             }
             (first[row], second[row]) = (a, b);
-        });
+        }, cancellationToken);
         if (!covered)
         {
             return null;

@@ -17,12 +17,12 @@ internal sealed class ColumnKeys(ColumnType type, double[] values)
 
     public long SizeBytes => values.Length * sizeof(double);
 
-    public static ColumnKeys Read(TableContent content, int column)
+    public static ColumnKeys Read(TableContent content, int column, CancellationToken cancellationToken)
     {
         var type = content.ColumnTypes[column];
         var values = new double[content.RowCount];
         TableScan.ForEach(content, (row, reader) =>
-            values[row] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN);
+            values[row] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN, cancellationToken);
         return new ColumnKeys(type, values);
     }
 

@@ -57,9 +57,10 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
     /// collected (for the time of this computation), ordered by their sort keys, and each row gets its
     /// value's rank.
     /// </summary>
-    public static ColumnOrder OfText(TableContent content, int column) => AsciiOrder.TryOrder(content, column) ?? OfDistinctText(content, column);
+    public static ColumnOrder OfText(TableContent content, int column, CancellationToken cancellationToken) =>
+        AsciiOrder.TryOrder(content, column, cancellationToken) ?? OfDistinctText(content, column, cancellationToken);
 
-    private static ColumnOrder OfDistinctText(TableContent content, int column)
+    private static ColumnOrder OfDistinctText(TableContent content, int column, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -86,7 +87,7 @@ internal sealed class ColumnOrder(int[] ranks, int distinct)
                 lookup.TryAdd(text, id);
             }
             rowIds[row] = id;
-        });
+        }, cancellationToken);
         var values = new string[ids.Count];
         foreach (var (text, id) in ids)
         {

@@ -28,13 +28,16 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
         {
             throw new TableArrivingException();
         }
-        return cache.GetOrAdd(table.Id, version.Version, $"stats:{column}", () => Compute(table.Id, version.Version, content, column - 1), _ => 4096);
+        return cache.GetOrAdd(
+            table.Id, version.Version, $"stats:{column}", () => Compute(table.Id, version.Version, content, column - 1, cancellationToken), _ => 4096, cancellationToken);
     }
 
-    private ColumnStats Compute(string tableId, int version, TableContent content, int column)
+    private ColumnStats Compute(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken)
     {
         var type = content.ColumnTypes[column];
-        var tally = type == ColumnType.Text ? TallyText(content, column) : TallyTyped(views.Keys(tableId, version, content, column).Values, type);
+        var tally = type == ColumnType.Text
+            ? TallyText(content, column, cancellationToken)
+            : TallyTyped(views.Keys(tableId, version, content, column, cancellationToken).Values, type);
         var top = tally.Top.Select(t => new TopValue(Cell(content, t.FirstRow, column), t.Count)).ToList();
         return new ColumnStats(column + 1, content.Columns[column], type.ToWire(), tally.NonEmpty, tally.Empty, tally.Distinct, tally.DistinctIsEstimate,
             tally.MinRow is { } low ? Cell(content, low, column) : null, tally.MaxRow is { } high ? Cell(content, high, column) : null,
@@ -85,7 +88,7 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
             [.. Counts.Values.OrderByDescending(c => c.Count).ThenBy(c => c.FirstRow).Take(TopCount)];
     }
 
-    private static Tally TallyText(TableContent content, int column)
+    private static Tally TallyText(TableContent content, int column, CancellationToken cancellationToken)
     {
         var counter = new Counter<string>(StringComparer.Ordinal);
         var lookup = counter.Counts.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -126,7 +129,7 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
             {
                 (max, maxRow) = (value, row);
             }
-        });
+        }, cancellationToken);
         var (distinct, estimate) = counter.Distinct();
         return new Tally(counter.NonEmpty, empty, distinct, estimate, minRow, maxRow, counter.Top());
     }

@@ -13,16 +13,21 @@ namespace TsvLive.Tables.Views;
 internal static class Find
 {
     /// <summary>Clears <paramref name="keep"/> for the rows that do not contain <paramref name="text"/>.</summary>
-    public static void Mark(TableContent content, string text, bool[] keep)
+    public static void Mark(TableContent content, string text, bool[] keep, CancellationToken cancellationToken)
     {
         if (!Ascii.IsValid(text) || content.TextEncoding is not UTF8Encoding)
         {
-            TableScan.ForEach(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding));
+            TableScan.ForEach(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding), cancellationToken);
             return;
         }
         var found = new bool[keep.Length];
+        var checkedMatches = 0;
         foreach (var offset in Offsets(content, Encoding.ASCII.GetBytes(text)))
         {
+            if (++checkedMatches % 1024 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             MarkRecordAt(content, offset, text, found);
         }
         for (var row = 0; row < keep.Length; row++)

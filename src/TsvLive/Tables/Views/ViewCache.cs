@@ -41,7 +41,27 @@ internal sealed class ViewCache
         }
     }
 
-    public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size) where T : class
+    /// <summary>
+    /// The entry, computed by the first asker (with that asker's token inside <paramref name="compute"/>).
+    /// When the asker computing it gives up (its token cancelled), the others waiting for it compute
+    /// it again themselves, unless their own token is cancelled too.
+    /// </summary>
+    public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size, CancellationToken cancellationToken) where T : class
+    {
+        while (true)
+        {
+            try
+            {
+                return GetOrAddOnce(tableId, version, key, compute, size);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Another asker's computation was cancelled; its entry is gone, so this asker computes.
+            }
+        }
+    }
+
+    private T GetOrAddOnce<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size) where T : class
     {
         Entry entry;
         lock (_lock)
@@ -131,12 +151,14 @@ internal sealed class ViewCache
         }
     }
 
+    /// <summary>Removes the entry if it is still the one under its key (a failed computation's asker may come after a new one was added).</summary>
     private long Remove((string Id, string Key) key, Entry entry)
     {
-        if (!_entries.Remove(key))
+        if (!_entries.TryGetValue(key, out var current) || current != entry)
         {
             return 0;
         }
+        _entries.Remove(key);
         _recent.Remove(entry.Node);
         if (entry.Size > 0)
         {

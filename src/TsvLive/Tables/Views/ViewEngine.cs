@@ -8,12 +8,13 @@ namespace TsvLive.Tables.Views;
 /// The rows of a view of one finished version, in view order, as 0-based record numbers: filtered
 /// (every filter holds, and the text to find is in some cell) and sorted (by each key in turn, empty
 /// cells last, ties in file order). A column's typed values and order, and a view's rows, are cached
-/// per version (<see cref="ViewCache"/>), so paging a computed view is a lookup.
+/// per version (<see cref="ViewCache"/>), so paging a computed view is a lookup. A computation stops
+/// when its asker's token is cancelled (the viewer left, or asked for another view meanwhile).
 /// </summary>
 internal sealed class ViewEngine(ViewCache cache)
 {
     /// <summary>The view's rows, or null when it is the table itself (no filter, find or sort).</summary>
-    public int[]? Rows(string tableId, int version, TableContent content, ViewRequest view)
+    public int[]? Rows(string tableId, int version, TableContent content, ViewRequest view, CancellationToken cancellationToken)
     {
         if (view.IsEmpty)
         {
@@ -24,36 +25,39 @@ internal sealed class ViewEngine(ViewCache cache)
             throw new TableArrivingException();
         }
         int[]? selected = view.Selects
-            ? cache.GetOrAdd(tableId, version, view.SelectionKey, () => Select(tableId, version, content, view), rows => rows.Length * sizeof(int))
+            ? cache.GetOrAdd(tableId, version, view.SelectionKey, () => Select(tableId, version, content, view, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken)
             : null;
         if (view.Sort.Count == 0)
         {
             return selected;
         }
-        return cache.GetOrAdd(tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected), rows => rows.Length * sizeof(int));
+        return cache.GetOrAdd(
+            tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken);
     }
 
-    public ColumnKeys Keys(string tableId, int version, TableContent content, int column) =>
-        cache.GetOrAdd(tableId, version, $"keys:{column}", () => ColumnKeys.Read(content, column), k => k.SizeBytes);
+    public ColumnKeys Keys(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
+        cache.GetOrAdd(tableId, version, $"keys:{column}", () => ColumnKeys.Read(content, column, cancellationToken), k => k.SizeBytes, cancellationToken);
 
-    private ColumnOrder Order(string tableId, int version, TableContent content, int column) =>
+    private ColumnOrder Order(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
         cache.GetOrAdd(tableId, version, $"order:{column}",
-            () => content.ColumnTypes[column] == ColumnType.Text ? ColumnOrder.OfText(content, column) : ColumnOrder.Of(Keys(tableId, version, content, column)),
-            o => o.SizeBytes);
+            () => content.ColumnTypes[column] == ColumnType.Text
+                ? ColumnOrder.OfText(content, column, cancellationToken)
+                : ColumnOrder.Of(Keys(tableId, version, content, column, cancellationToken)),
+            o => o.SizeBytes, cancellationToken);
 
     /// <summary>Stable counting sorts by each key's rank, the last key first (so the first key decides, then the next…).</summary>
-    private int[] Sort(string tableId, int version, TableContent content, IReadOnlyList<SortKey> keys, int[]? selected)
+    private int[] Sort(string tableId, int version, TableContent content, IReadOnlyList<SortKey> keys, int[]? selected, CancellationToken cancellationToken)
     {
         var rows = selected ?? Enumerable.Range(0, (int)content.RowCount).ToArray();
         for (var k = keys.Count - 1; k >= 0; k--)
         {
-            var order = Order(tableId, version, content, keys[k].Column);
+            var order = Order(tableId, version, content, keys[k].Column, cancellationToken);
             rows = RadixSort.ByRank(rows, order.Ranks, order.Distinct, keys[k].Descending);
         }
         return rows;
     }
 
-    private int[] Select(string tableId, int version, TableContent content, ViewRequest view)
+    private int[] Select(string tableId, int version, TableContent content, ViewRequest view, CancellationToken cancellationToken)
     {
         var count = (int)content.RowCount;
         var keep = new bool[count];
@@ -64,7 +68,7 @@ internal sealed class ViewEngine(ViewCache cache)
             var type = content.ColumnTypes[filter.Column];
             if (filter.IsTyped(type) || (type != ColumnType.Text && filter.Operator is FilterOperator.Empty or FilterOperator.NonEmpty))
             {
-                var values = Keys(tableId, version, content, filter.Column).Values;
+                var values = Keys(tableId, version, content, filter.Column, cancellationToken).Values;
                 var test = TypedTest(filter, type);
                 for (var row = 0; row < count; row++)
                 {
@@ -94,11 +98,11 @@ internal sealed class ViewEngine(ViewCache cache)
                         return;
                     }
                 }
-            });
+            }, cancellationToken);
         }
         if (view.Find is { } find)
         {
-            Find.Mark(content, find, keep);
+            Find.Mark(content, find, keep, cancellationToken);
         }
         var rows = new List<int>();
         for (var row = 0; row < count; row++)

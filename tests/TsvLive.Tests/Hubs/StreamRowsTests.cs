@@ -1,0 +1,98 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Tables;
+using TsvLive.Tables.Views;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Hubs;
+
+/// <summary>StreamRows: GetRows as a stream the client can cancel, so a superseded view stops costing the server.</summary>
+public sealed class StreamRowsTests : IAsyncDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly TsvLiveFactory _app = new();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task StreamRowsGivesTheSamePageAsGetRowsAndItsErrorsAsHubExceptions()
+    {
+        var created = await _app.CreateTableAsync(Tsv.Numbered(500), Ct);
+        await using var hub = await _app.ConnectHubAsync(Ct);
+        var request = new RowsRequest(2, 25, ["3:desc"], ["2:contains:1"], "row");
+
+        var pages = await hub.StreamAsync<TablePage>("StreamRows", created.Id, request, Ct).ToListAsync(Ct).AsTask().WithTimeout();
+        var expected = await hub.InvokeAsync<TablePage>("GetRows", created.Id, request, Ct).WithTimeout();
+
+        var page = Assert.Single(pages);
+        Assert.Equal(expected.RowNumbers, page.RowNumbers);
+        Assert.Equal(expected.Rows.Select(r => string.Join('\t', r)), page.Rows.Select(r => string.Join('\t', r)));
+        Assert.Equal(expected.TotalRows, page.TotalRows);
+        Assert.Equal(expected.View.Sort, page.View.Sort);
+        Assert.Equal(expected.View.Filter, page.View.Filter);
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            hub.StreamAsync<TablePage>("StreamRows", created.Id, new RowsRequest(Sort: ["9"]), Ct).ToListAsync(Ct).AsTask().WithTimeout());
+        Assert.Contains("HubException: invalid-page-request: sort: '9' is not a column number; this table has columns 1 to 3.", error.Message);
+    }
+
+    [Fact]
+    public async Task CancellingAStreamedViewStopsItsComputationAndTheConnectionGoesOn()
+    {
+        // Every byte of every cell matches "e": finding it checks a record per byte, seconds of work.
+        var text = new StringBuilder("a\tb\n");
+        for (var i = 0; i < 200_000; i++)
+        {
+            text.Append("eeeeeeeeeeeeeeeeeeee\teeeeeeeeeeeeeeeeeeee\n");
+        }
+        var created = await _app.CreateTableAsync(Tsv.Utf8(text.ToString()), Ct);
+        using var cancelled = new CancellationCounter(_app);
+        await using var hub = await _app.ConnectHubAsync(Ct);
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var slow = hub.StreamAsync<TablePage>("StreamRows", created.Id, new RowsRequest(Q: "e"), leave.Token).ToListAsync(leave.Token).AsTask();
+        // The stream runs beside the connection's other calls: a plain page answers meanwhile.
+        var plain = await hub.InvokeAsync<TablePage>("GetRows", created.Id, new RowsRequest(1, 10), Ct).WithTimeout();
+        Assert.Equal(10, plain.Rows.Count);
+        leave.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.WithTimeout());
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (cancelled.Count == 0)
+        {
+            await Task.Delay(20, within.Token);
+        }
+        Assert.Equal(0, _app.Services.GetRequiredService<ViewCache>().HeldBytes);
+        var after = await hub.InvokeAsync<TablePage>("GetRows", created.Id, new RowsRequest(1, 10, Sort: ["1"]), Ct).WithTimeout();
+        Assert.Equal(10, after.Rows.Count);
+    }
+
+    /// <summary>Counts tsvlive.view.cancellations of this test's server only (meters are seen across the process).</summary>
+    private sealed class CancellationCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public CancellationCounter(TsvLiveFactory app)
+        {
+            var factory = app.Services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "tsvlive.view.cancellations" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
