@@ -34,6 +34,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         }
         metrics.Refused((string)problem.Extensions["code"]!);
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is TooManyRequestsException { RetryAfter: { } retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

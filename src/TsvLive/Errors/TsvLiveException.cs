@@ -78,9 +78,12 @@ internal sealed class ReplacementRunningException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
-internal sealed class TooManyRequestsException(string detail) : TsvLiveException("too-many-requests", "Too many requests", detail)
+/// <param name="retryAfter">When trying again may succeed, if known (the HTTP answer's Retry-After).</param>
+internal sealed class TooManyRequestsException(string detail, TimeSpan? retryAfter = null) : TsvLiveException("too-many-requests", "Too many requests", detail)
 {
     public override int StatusCode => StatusCodes.Status429TooManyRequests;
+
+    public TimeSpan? RetryAfter => retryAfter;
 }
 
 internal sealed class ServerFullException(long limit) : TsvLiveException(

@@ -27,6 +27,7 @@ internal static class HubServiceExtensions
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
+        services.AddSingleton<HubRefusals>();
         services.TryAddSingleton<IViewerTotals, LocalViewerTotals>();
         services.AddSingleton<TableEvents>();
         services.AddSingleton<ITableEvents>(provider => provider.GetRequiredService<TableEvents>());
@@ -38,6 +39,23 @@ internal static class HubServiceExtensions
     public static IEndpointRouteBuilder MapTableHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<TablesHub>(TablesHub.Path).RequireRateLimiting(HubConnectionRateLimit.Policy);
+        app.MapGet("/api/live-connection", LiveConnection);
         return app;
     }
+
+    /// <summary>
+    /// Whether this client address may open a live connection now: 200 <c>{ live: true }</c>, or the
+    /// 429 problem+json (with Retry-After) it was refused with, which a browser cannot read from a refused WebSocket.
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<LiveConnection> LiveConnection(HttpContext http, HubRefusals refusals, TimeProvider clock)
+    {
+        if (refusals.Current(http.Connection.RemoteIpAddress) is { } refusal)
+        {
+            throw new Errors.TooManyRequestsException(refusal.Detail, refusal.Until - clock.GetUtcNow());
+        }
+        return TypedResults.Ok(new LiveConnection(true));
+    }
 }
+
+/// <summary>The answer of GET /api/live-connection when a live connection may be opened.</summary>
+internal sealed record LiveConnection(bool Live);

@@ -175,7 +175,7 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
         var other = await theirs.PostAsync("/hubs/tables/negotiate?negotiateVersion=1", null, Ct);
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, Ct, code: "too-many-requests");
-        Assert.Contains("8 live connections in the last minute", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Your network has opened 8 live connections to this server in the last minute", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
