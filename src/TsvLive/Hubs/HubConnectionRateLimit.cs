@@ -32,7 +32,7 @@ internal static class HubConnectionRateLimit
                 var services = context.HttpContext.RequestServices;
                 var perMinute = services.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var detail = $"Your network has opened {perMinute} live connections to this server in the last minute, the most one address may. " +
+                var detail = $"Your network has opened {perMinute} live {(perMinute == 1 ? "connection" : "connections")} to this server in the last minute, the most one address may. " +
                     "The table is still shown, without live updates; the page connects again by itself.";
                 services.GetRequiredService<HubRefusals>().Refused(context.HttpContext.Connection.RemoteIpAddress, detail, retryAfter);
                 throw new TooManyRequestsException(detail, retryAfter);

@@ -23,7 +23,7 @@ public sealed class LiveConnectionTests
 
         var refused = await http.GetAsync("/api/live-connection", Ct);
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, Ct, "too-many-requests");
-        Assert.StartsWith("Your network has opened 1 live connections to this server in the last minute", problem.GetProperty("detail").GetString());
+        Assert.StartsWith("Your network has opened 1 live connection to this server in the last minute", problem.GetProperty("detail").GetString());
         var retryAfter = refused.Headers.RetryAfter?.Delta;
         Assert.True(retryAfter > TimeSpan.Zero && retryAfter <= TimeSpan.FromMinutes(1), $"Retry-After {retryAfter}");
 
