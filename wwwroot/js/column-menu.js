@@ -2,6 +2,7 @@
 // (counts, top values with bars, a histogram drawn from the data). Built with DOM calls only.
 
 import { formatCount } from "./format.js";
+import { acceptedValues, kindOf, valueFits } from "./view-state.js";
 
 const svgNs = "http://www.w3.org/2000/svg";
 
@@ -11,10 +12,6 @@ const operators = {
   text: [["contains", "contains"], ["starts", "starts with"], ["eq", "is"], ["ne", "is not"], ["empty", "is empty"], ["nonempty", "is not empty"]],
   boolean: [["eq", "is"], ["empty", "is empty"], ["nonempty", "is not empty"]],
 };
-
-function kindOf(type) {
-  return type === "integer" || type === "number" ? "number" : type === "date" || type === "boolean" ? type : "text";
-}
 
 function element(tag, { text, className, ...attributes } = {}, children = []) {
   const node = document.createElement(tag);
@@ -33,10 +30,11 @@ function element(tag, { text, className, ...attributes } = {}, children = []) {
 
 /**
  * panel: the dialog element; onSort(column, direction), onFilter(filters) apply a choice;
- * loadStats(column) gives the column's stats (a promise).
+ * loadStats(column) gives the column's stats (a promise); viewSelects() whether a filter or find is on.
  */
-export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
+export function createColumnMenu(panel, { onSort, onFilter, loadStats, viewSelects }) {
   let opener = null;
+  let shown = null; // { column, name, type, direction }
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !panel.hidden) {
@@ -45,6 +43,26 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
   });
   document.addEventListener("click", (event) => {
     if (!panel.hidden && !panel.contains(event.target) && event.target !== opener && !opener?.contains(event.target)) {
+      close({ restoreFocus: false });
+    }
+  });
+  // Tab past the menu's last control (or Shift+Tab before its first) closes it and returns to its
+  // button, from where Tab goes on through the page: an open menu is never left behind.
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") {
+      return;
+    }
+    const controls = [...panel.querySelectorAll("button, select, input, a[href]")].filter((c) => !c.disabled && !c.hidden && c.offsetParent !== null);
+    const edge = event.shiftKey ? controls[0] : controls[controls.length - 1];
+    if (event.target === edge) {
+      event.preventDefault();
+      close();
+    }
+  });
+  // Focus moving elsewhere in the page (a click on another control) closes it too.
+  panel.addEventListener("focusout", (event) => {
+    const to = event.relatedTarget;
+    if (!panel.hidden && to instanceof Node && !panel.contains(to) && to !== opener) {
       close({ restoreFocus: false });
     }
   });
@@ -59,15 +77,17 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
       opener?.focus();
     }
     opener = null;
+    shown = null;
   }
 
-  function open(button, { column, name, type, direction }) {
+  function open(button, { column, name, type, direction }, { focus = true } = {}) {
     if (opener === button) {
       close();
       return;
     }
     close({ restoreFocus: false });
     opener = button;
+    shown = { column, name, type, direction };
     button.setAttribute("aria-expanded", "true");
     const title = element("h2", { text: name, id: "column-menu-title" });
     panel.setAttribute("aria-labelledby", "column-menu-title");
@@ -80,10 +100,57 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
       statsSection(column),
     );
     panel.hidden = false;
+    place(button);
+    if (focus) {
+      panel.querySelector("button:not(.close)")?.focus();
+    }
+  }
+
+  function place(button) {
     const rect = button.getBoundingClientRect();
     panel.style.top = `${rect.bottom + window.scrollY + 4}px`;
     panel.style.left = `${Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - panel.offsetWidth - 8))}px`;
-    panel.querySelector("button:not(.close)")?.focus();
+  }
+
+  /**
+   * The header was drawn anew (another page, the same table): the open menu stays, anchored to its
+   * column's new button. menuButton(column) finds that button.
+   */
+  function reanchor(menuButton) {
+    if (panel.hidden || !shown) {
+      return;
+    }
+    const button = menuButton(shown.column);
+    if (!button) {
+      close({ restoreFocus: false });
+      return;
+    }
+    const hadFocus = opener === document.activeElement;
+    opener = button;
+    button.setAttribute("aria-expanded", "true");
+    place(button);
+    if (hadFocus) {
+      button.focus();
+    }
+  }
+
+  /**
+   * A new version of the table: an open menu shows the new version's stats when its column is still
+   * there under the same name, and closes otherwise (its stats and filter would be of another column).
+   */
+  function tableChanged(columns, types) {
+    if (panel.hidden || !shown) {
+      return;
+    }
+    const was = shown;
+    if (columns[was.column - 1] !== was.name) {
+      close({ restoreFocus: false });
+      return;
+    }
+    const button = opener;
+    const within = panel.contains(document.activeElement);
+    close({ restoreFocus: false });
+    open(button, { ...was, type: types[was.column - 1] ?? "text" }, { focus: within });
   }
 
   function sortSection(column, direction) {
@@ -107,22 +174,48 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
     for (const [value, label] of operators[kind]) {
       op.append(element("option", { value, text: label }));
     }
+    // What the column accepts is said under the fields, and a value it cannot hold is refused here, before it reaches the view.
+    const accepts = element("p", { className: "hint", id: "filter-accepts", text: `${capitalize(kind === "text" ? "any text" : acceptedValues(type))}.` });
+    const problem = element("p", { className: "error", id: "filter-problem", role: "alert", hidden: "" });
+    const described = "filter-accepts filter-problem";
     const first = kind === "boolean"
       ? element("select", { "aria-label": "Filter value" }, [element("option", { value: "true", text: "true" }), element("option", { value: "false", text: "false" })])
-      : element("input", { type: "text", "aria-label": "Filter value", placeholder: kind === "date" ? "YYYY-MM-DD" : "" });
-    const second = element("input", { type: "text", "aria-label": "Filter upper value", placeholder: kind === "date" ? "YYYY-MM-DD" : "" });
+      : element("input", { type: "text", "aria-label": "Filter value", "aria-describedby": described, placeholder: kind === "date" ? "YYYY-MM-DD" : "" });
+    const second = element("input", { type: "text", "aria-label": "Filter upper value", "aria-describedby": described, placeholder: kind === "date" ? "YYYY-MM-DD" : "" });
     const and = element("span", { text: "and" });
     const apply = element("button", { type: "submit", className: "button primary", text: "Apply filter" });
+    const typed = () => kind !== "text" && !["contains", "starts", "empty", "nonempty"].includes(op.value);
     const show = () => {
       const needsValue = op.value !== "empty" && op.value !== "nonempty";
       first.hidden = !needsValue;
       second.hidden = and.hidden = op.value !== "between";
+      accepts.hidden = !needsValue || kind === "boolean";
     };
-    op.addEventListener("change", show);
+    const clearProblem = () => {
+      problem.hidden = true;
+      first.removeAttribute("aria-invalid");
+      second.removeAttribute("aria-invalid");
+    };
+    op.addEventListener("change", () => {
+      show();
+      clearProblem();
+    });
+    first.addEventListener("input", clearProblem);
+    second.addEventListener("input", clearProblem);
     show();
-    form.append(op, first, and, second, apply);
+    form.append(op, first, and, second, apply, accepts, problem);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      if (typed()) {
+        const wrong = [first, second].find((field) => !field.hidden && field.value.trim() !== "" && !valueFits(type, field.value.trim()));
+        if (wrong) {
+          problem.textContent = `“${wrong.value.trim()}” is not one of the values this column holds: ${acceptedValues(type)}.`;
+          problem.hidden = false;
+          wrong.setAttribute("aria-invalid", "true");
+          wrong.focus();
+          return;
+        }
+      }
       let filters;
       if (op.value === "empty" || op.value === "nonempty") {
         filters = [`${column}:${op.value}`];
@@ -151,7 +244,11 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
     loadStats(column).then(
       (stats) => {
         section.setAttribute("aria-busy", "false");
-        section.replaceChildren(...renderStats(stats));
+        // Stats are of the whole column: said when a filter or find shows fewer rows.
+        const scope = viewSelects()
+          ? [element("p", { className: "hint scope", text: "Of the whole column (every row of the table), not only the rows the filters and find show." })]
+          : [];
+        section.replaceChildren(...scope, ...renderStats(stats));
       },
       (error) => {
         section.setAttribute("aria-busy", "false");
@@ -161,7 +258,7 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats }) {
     return section;
   }
 
-  return { open, close };
+  return { open, close, reanchor, tableChanged };
 }
 
 function renderStats(stats) {
@@ -178,7 +275,12 @@ function renderStats(stats) {
     list.append(element("dt", { text: term }), element("dd", { text: value, dir: "auto" }));
   }
   const nodes = [list];
-  if (stats.top.length > 0) {
+  if (stats.top.length > 0 && stats.top[0].count === 1) {
+    // Ten values seen once each say nothing: say that no value repeats.
+    nodes.push(element("p", { className: "hint all-distinct", text: stats.distinct === stats.count && !stats.distinctIsEstimate
+      ? `All ${formatCount(stats.count)} values are distinct.`
+      : "No value appears more than once." }));
+  } else if (stats.top.length > 0) {
     const most = stats.top[0].count;
     const top = element("ol", { className: "top-values", "aria-label": "Top values" });
     for (const { value, count } of stats.top) {
@@ -222,4 +324,8 @@ function histogram(bins) {
     svg.append(rect);
   });
   return svg;
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -4,6 +4,13 @@ import { formatCount, plural } from "./format.js";
 
 const numeric = /^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?%?$/;
 const longCell = 48;
+// A page of more cells than this is laid out with fixed column widths, measured from its text, and
+// only its first rows are drawn at once, the rest in batches after them: laying out a 1,000 × 200
+// page as an auto-sized table took the browser seconds before anything showed.
+const largePage = 20_000;
+const firstRows = 50;
+const rowsPerBatch = 50;
+const widest = 40;
 
 /** A column is numeric when every non-empty cell on the page is a number (and at least one is). */
 function numericColumns(columns, rows) {
@@ -25,9 +32,11 @@ function numericColumns(columns, rows) {
 
 /**
  * header(th, name, c) fills a header cell (sort and menu buttons); rowNumbers are each row's
- * 1-based record number in the file; find, when set, is highlighted in the cells.
+ * 1-based record number in the file; find, when set, is highlighted in the cells; truncated lists
+ * the cells the page carries cut ({ row, column, length }), each offered whole at cellLink(rowNumber,
+ * column); empty ({ text, clear }) is what a page without rows says, with a button to clear the view.
  */
-export function renderGrid(table, { columns, rows, rowNumbers, header, find = "" }) {
+export function renderGrid(table, { columns, rows, rowNumbers, header, find = "", truncated = [], cellLink, empty }) {
   const isNumeric = numericColumns(columns, rows);
   const headRow = document.createElement("tr");
   const corner = document.createElement("th");
@@ -47,9 +56,18 @@ export function renderGrid(table, { columns, rows, rowNumbers, header, find = ""
     headRow.append(th);
   });
   table.tHead.replaceChildren(headRow);
+  const large = rows.length * columns.length > largePage;
+  layOut(table, large ? columnWidths(columns, rows) : null);
 
-  const body = document.createDocumentFragment();
-  rows.forEach((row, i) => {
+  const cuts = new Map(truncated.map((cut) => [`${cut.row}:${cut.column}`, cut]));
+  const render = (from, to) => {
+    const body = document.createDocumentFragment();
+    for (let i = from; i < to; i++) {
+      body.append(rowOf(rows[i], i));
+    }
+    return body;
+  };
+  const rowOf = (row, i) => {
     const tr = document.createElement("tr");
     const number = document.createElement("th");
     number.scope = "row";
@@ -59,12 +77,22 @@ export function renderGrid(table, { columns, rows, rowNumbers, header, find = ""
     row.forEach((cell, c) => {
       const td = document.createElement("td");
       td.dir = "auto";
-      td.append(...highlighted(cell, find));
+      const cut = cuts.get(`${i}:${c + 1}`);
+      if (cut) {
+        td.append(wholeCellLink(cellLink(rowNumbers[i], c + 1), cut.length));
+      }
+      if (find) {
+        td.append(...highlighted(cell, find));
+      } else {
+        td.append(cell);
+      }
       if (isNumeric[c]) {
         td.className = "num";
-      } else if (cell.length > longCell || cell.includes("\n")) {
-        td.className = "long";
-        td.title = cell;
+      } else if (cut || cell.length > longCell || cell.includes("\n")) {
+        td.className = cut ? "long cut" : "long";
+        if (!cut) {
+          td.title = cell;
+        }
         td.append(expandButton());
       } else if (cell !== "" && cell.trim() === "") {
         // Only spaces: shown as such, so it does not pass for an empty cell.
@@ -73,9 +101,56 @@ export function renderGrid(table, { columns, rows, rowNumbers, header, find = ""
       }
       tr.append(td);
     });
-    body.append(tr);
+    return tr;
+  };
+  const token = (table.dataset.render = String(Number(table.dataset.render ?? 0) + 1));
+  const first = large ? Math.min(rows.length, firstRows) : rows.length;
+  table.tBodies[0].replaceChildren(rows.length === 0 ? emptyRow(columns.length + 1, empty) : render(0, first));
+  // The rest once the first rows are on screen, a batch a task, unless another page came meanwhile.
+  const more = (from) => {
+    if (from >= rows.length || table.dataset.render !== token) {
+      return;
+    }
+    const to = Math.min(rows.length, from + rowsPerBatch);
+    table.tBodies[0].append(render(from, to));
+    setTimeout(() => more(to), 0);
+  };
+  if (first < rows.length) {
+    requestAnimationFrame(() => setTimeout(() => more(first), 0));
+  }
+}
+
+/** Each column's width in characters: its longest text on the page (header included), within limits. */
+function columnWidths(columns, rows) {
+  return columns.map((name, c) => {
+    let width = Math.min(widest, name.length + 4); // room for the sort arrow and the menu button
+    for (const row of rows) {
+      width = Math.max(width, Math.min(widest, row[c].length));
+    }
+    return Math.max(4, width);
   });
-  table.tBodies[0].replaceChildren(body);
+}
+
+/** Fixed widths (a colgroup and the table's width) for a large page, or the browser's own layout. */
+function layOut(table, widths) {
+  table.querySelector("colgroup")?.remove();
+  table.classList.toggle("fixed", widths !== null);
+  if (widths === null) {
+    table.style.removeProperty("width");
+    return;
+  }
+  const padding = 1.6; // rem: a cell's padding and border
+  const group = document.createElement("colgroup");
+  const numbers = document.createElement("col");
+  numbers.style.width = "6rem";
+  group.append(numbers);
+  for (const width of widths) {
+    const col = document.createElement("col");
+    col.style.width = `calc(${width}ch + ${padding}rem)`;
+    group.append(col);
+  }
+  table.prepend(group);
+  table.style.width = `calc(${widths.reduce((a, b) => a + b, 0)}ch + ${widths.length * padding + 6}rem)`;
 }
 
 /** The cell's text as text nodes, with each case-insensitive match of find in a <mark>. */
@@ -100,6 +175,36 @@ function highlighted(cell, find) {
   return nodes;
 }
 
+/** The first line of a row that says there are none (full width), with a button that clears the view when there is one. */
+function emptyRow(width, { text, clear } = { text: "No rows.", clear: null }) {
+  const tr = document.createElement("tr");
+  tr.className = "empty";
+  const td = document.createElement("td");
+  td.colSpan = width;
+  td.append(text);
+  if (clear) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.id = "clear-view";
+    button.className = "button";
+    button.textContent = clear;
+    td.append(" ", button);
+  }
+  tr.append(td);
+  return tr;
+}
+
+/** The link in a cell the page carries cut: it opens the whole cell, and says how long it is. */
+function wholeCellLink(href, length) {
+  const link = document.createElement("a");
+  link.className = "whole-cell";
+  link.href = href;
+  link.target = "_blank";
+  link.rel = "noopener";
+  link.textContent = `Cut — open the whole cell (${plural(length, "character", "characters")})`;
+  return link;
+}
+
 /** The button in a long cell: its name says what it does; it adds no text to the cell. */
 function expandButton() {
   const button = document.createElement("button");
@@ -117,7 +222,7 @@ function expandButton() {
 export function enableExpandingCells(table) {
   table.tBodies[0].addEventListener("click", (event) => {
     const cell = event.target.closest("td.long");
-    if (!cell) {
+    if (!cell || event.target.closest("a")) {
       return;
     }
     const expanded = cell.classList.toggle("expanded");

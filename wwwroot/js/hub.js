@@ -9,7 +9,30 @@ function nextDelay(attempt) {
 }
 
 /**
- * Creates the connection. onState gets "connecting", "connected", "reconnecting" or "disconnected";
+ * Why the server refuses this page's live connections, if it does: a browser cannot read the answer
+ * to a refused WebSocket, so the server says it here. { message, retryAt } or null (not refused, or
+ * the server cannot be reached at all).
+ */
+async function askWhyRefused() {
+  try {
+    const response = await fetch("/api/live-connection", { headers: { Accept: "application/json" } });
+    if (response.status !== 429) {
+      return null;
+    }
+    const problem = await response.json().catch(() => ({}));
+    const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    return {
+      message: problem.detail ?? "The server refuses live connections from your network for now.",
+      retryAt: Date.now() + (Number.isFinite(seconds) ? seconds : 30) * 1000,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Creates the connection. onState(state, refusal) gets "connecting", "connected", "reconnecting",
+ * "disconnected" or "refused" (with { message, retryAt }: the server said why and until when);
  * onReconnected runs after the connection came back (watch tables again, reload pages).
  */
 export function createHub({ onState, onReconnected }) {
@@ -17,7 +40,7 @@ export function createHub({ onState, onReconnected }) {
   // request to one instance, so no sticky sessions are needed (docs/architecture.md).
   const builder = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/tables", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => nextDelay(context.previousRetryCount) })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => reconnectDelay(context) })
     .configureLogging(signalR.LogLevel.Warning);
   // MessagePack sends upload chunks as bytes; JSON (base64 chunks) is the fallback.
   const binary = Boolean(signalR.protocols?.msgpack);
@@ -27,18 +50,44 @@ export function createHub({ onState, onReconnected }) {
   const connection = builder.build();
 
   let started = null;
+  let refusal = null;
+  let failedFirst;
+  const firstFailure = new Promise((resolve) => {
+    failedFirst = () => resolve(false);
+  });
 
+  /** Connects, retrying for ever; resolves with whether any attempt failed first. */
   async function startWithRetry() {
     for (let attempt = 0; ; attempt++) {
       try {
-        onState(attempt === 0 ? "connecting" : "disconnected");
+        if (attempt === 0) {
+          onState("connecting");
+        }
         await connection.start();
+        refusal = null;
         onState("connected");
-        return;
+        return attempt > 0;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, nextDelay(attempt + 1)));
+        failedFirst();
+        refusal = await askWhyRefused();
+        onState(refusal ? "refused" : "disconnected", refusal);
+        const wait = Math.max(nextDelay(attempt + 1), refusal ? refusal.retryAt - Date.now() : 0);
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+  }
+
+  /** Asked once per failed reconnect attempt: a refusal is shown, and the next attempt waits until it ends. */
+  function reconnectDelay(context) {
+    if (context.previousRetryCount > 0) {
+      askWhyRefused().then((found) => {
+        refusal = found;
+        if (found && connection.state === signalR.HubConnectionState.Reconnecting) {
+          onState("refused", found);
+        }
+      });
+    }
+    return Math.max(nextDelay(context.previousRetryCount), refusal ? refusal.retryAt - Date.now() : 0);
   }
 
   connection.onreconnecting(() => onState("reconnecting"));
@@ -56,10 +105,24 @@ export function createHub({ onState, onReconnected }) {
     connection,
     /** Whether the protocol carries bytes as they are (MessagePack) rather than as base64 text. */
     binary,
-    /** Resolves once connected (waiting through retries). */
+    /**
+     * Resolves once connected (waiting through retries). A first connection that came only after
+     * failed attempts counts as a reconnection: the page, reading over HTTP meanwhile, goes live.
+     */
     ready() {
-      started ??= startWithRetry();
+      started ??= startWithRetry().then((failedFirst) => {
+        if (failedFirst) {
+          onReconnected();
+        }
+      });
       return started;
+    },
+    /** Resolves with true once connected, or with false as soon as the first attempt failed (the page reads over HTTP meanwhile). */
+    settled() {
+      if (connection.state === signalR.HubConnectionState.Connected) {
+        return Promise.resolve(true);
+      }
+      return Promise.race([this.ready().then(() => true), firstFailure]);
     },
   };
 }

@@ -12,10 +12,23 @@ const stateText = {
 };
 
 const connectionState = document.getElementById("connection-state");
+let countdown = null;
 const hub = createHub({
-  onState(state) {
+  onState(state, refusal) {
     connectionState.dataset.state = state;
-    connectionState.textContent = stateText[state];
+    clearInterval(countdown);
+    if (state === "refused") {
+      // The server refuses live updates for now: say until when, counting down.
+      const show = () => {
+        const seconds = Math.max(0, Math.ceil((refusal.retryAt - Date.now()) / 1000));
+        connectionState.textContent = seconds > 0 ? `Not live — retrying in ${seconds} s` : "Not live — retrying…";
+      };
+      show();
+      countdown = setInterval(show, 1000);
+    } else {
+      connectionState.textContent = stateText[state];
+    }
+    tableView.connectionChanged(state, refusal);
   },
   onReconnected: () => tableView.resume(),
 });

@@ -51,7 +51,8 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
     /// new sockets it can make fail while window.__offline is true, and which records every connection
     /// state it shows, however briefly (window.__states).
     /// </summary>
-    protected async Task<IPage> OpenWithControllableNetworkAsync(string path)
+    /// <param name="startOffline">The page's first sockets fail already (its HTTP requests go through).</param>
+    protected async Task<IPage> OpenWithControllableNetworkAsync(string path, bool startOffline = false)
     {
         var context = await NewContextAsync(new());
         await context.AddInitScriptAsync("""
@@ -70,6 +71,35 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
               const status = document.getElementById("connection-state");
               new MutationObserver(() => window.__states.push(status.textContent)).observe(status, { childList: true });
             });
+            """);
+        if (startOffline)
+        {
+            await context.AddInitScriptAsync("window.__offline = true;");
+        }
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url(path));
+        return page;
+    }
+
+    /// <summary>
+    /// A page whose incoming WebSocket messages arrive window.__delayMs late (0 at first), as over a
+    /// slow network or from a busy server, so the test can see what the page shows while it waits.
+    /// </summary>
+    protected async Task<IPage> OpenWithSlowAnswersAsync(string path)
+    {
+        var context = await NewContextAsync(new());
+        await context.AddInitScriptAsync("""
+            window.__delayMs = 0;
+            const NativeWebSocket = window.WebSocket;
+            window.WebSocket = class extends NativeWebSocket {
+              set onmessage(handler) {
+                super.onmessage = handler === null ? null : (event) => {
+                  const wait = window.__delayMs;
+                  if (wait > 0) { setTimeout(() => handler.call(this, event), wait); } else { handler.call(this, event); }
+                };
+              }
+              get onmessage() { return super.onmessage; }
+            };
             """);
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url(path));
