@@ -24,6 +24,9 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>The first column's cells on the page shown.</summary>
+    protected static ILocator FirstColumn(IPage page) => page.Locator("tbody tr td:first-of-type");
+
     protected string Url(string path) => new Uri(app.ServerAddress, path).ToString();
 
     /// <summary>The address of a table page, as the page writes it after an upload.</summary>

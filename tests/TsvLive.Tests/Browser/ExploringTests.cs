@@ -426,6 +426,4 @@ public sealed class ExploringTests(TsvLiveFactory app, ChromiumFixture chromium)
         }
         return Tsv.Utf8(text.ToString());
     }
-
-    private static ILocator FirstColumn(IPage page) => page.Locator("tbody tr td:first-of-type");
 }

@@ -150,6 +150,4 @@ public sealed partial class ViewBrowserTests(TsvLiveFactory app, ChromiumFixture
 
         Assert.True(violations.GetArrayLength() == 0, string.Join("; ", violations.EnumerateArray().Select(v => v.GetString())));
     }
-
-    private static ILocator FirstColumn(IPage page) => page.Locator("tbody tr td:first-of-type");
 }
