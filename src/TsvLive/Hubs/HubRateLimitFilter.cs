@@ -32,9 +32,14 @@ internal sealed partial class HubRateLimitFilter(IOptions<TsvLiveOptions> option
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            if (_refusedInARow.AddOrUpdate(connectionId, 1, (_, n) => n + 1) > perSecond * 2)
+            var refused = _refusedInARow.AddOrUpdate(connectionId, 1, (_, n) => n + 1);
+            if (refused > perSecond * 2)
             {
-                LogClosed(connectionId, perSecond * 2);
+                // Calls already received still come through here after the close: it is logged once.
+                if (refused == perSecond * 2 + 1)
+                {
+                    LogClosed(connectionId, perSecond * 2);
+                }
                 invocationContext.Context.Abort();
             }
             throw new TooManyRequestsException($"Too many requests: at most {perSecond} a second. Slow down and try again in a moment.");

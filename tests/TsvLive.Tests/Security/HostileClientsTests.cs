@@ -274,6 +274,38 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
     }
 
     [Fact]
+    public async Task AConnectionClosedForFloodingIsLoggedOnce()
+    {
+        var flooder = await factory.ConnectHubAsync(Ct);
+        var connectionId = flooder.ConnectionId!;
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flooder.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        // Far more calls than the 100 a burst allows plus the 100 refusals in a row that close the connection.
+        for (var i = 0; i < 1_000 && flooder.State == HubConnectionState.Connected; i++)
+        {
+            try
+            {
+                await flooder.SendAsync("Unwatch", "AAAAAAAAAAAAAAAAAAAAAA", Ct);
+            }
+            catch (InvalidOperationException)
+            {
+                break; // closed while sending
+            }
+        }
+        await closed.Task.WithTimeout();
+        await Task.Delay(500, Ct); // calls already received are still handled after the close
+
+        var lines = factory.Log.Texts().Count(t => t.Contains("Closed hub connection", StringComparison.Ordinal) && t.Contains(connectionId, StringComparison.Ordinal));
+        Assert.Equal(1, lines);
+        await flooder.DisposeAsync();
+    }
+
+    [Fact]
     public async Task RefusedHubCallsAreLoggedQuietlyWithoutStackTraces()
     {
         await using var stranger = await factory.ConnectHubAsync(Ct);
