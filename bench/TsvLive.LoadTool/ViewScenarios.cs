@@ -51,6 +51,7 @@ internal sealed class ViewScenarios(ServerProcess server, LoadScale scale, TextW
         Line($"- filter `gt` on a number column (amount), cold: {await TimeAsync(table, "filter=4:gt:1000"):0} ms");
         Line($"- find (`q`) across all columns, a rare word (\"Name 777777\"): {await TimeAsync(table, "q=Name%20777777"):0} ms");
         Line($"- find (`q`), a common word (\"quoted\", every 50th row): {await TimeAsync(table, "q=quoted"):0} ms");
+        Line($"- find (`q`), one letter (\"e\", matching most bytes): {await TimeAsync(table, "q=e"):0} ms; the same in the other case (\"E\"): {await TimeAsync(table, "q=E"):0} ms");
         Line($"- stats of a number column (amount), cold: {await TimeAsync(table, null, "/columns/4"):0} ms; of a text column (city), cold: {await TimeAsync(table, null, "/columns/3"):0} ms");
         Line("");
     }

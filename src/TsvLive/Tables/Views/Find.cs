@@ -1,17 +1,21 @@
 using System.Text;
 using CsvHelper;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Views;
 
 /// <summary>
-/// Finds the rows with a text in any cell, case-insensitively. The table's UTF-8 bytes are searched
-/// first (vectorized, for either case of an ASCII text) and only the records holding a match are
-/// parsed and checked cell by cell; a text with non-ASCII letters, whose other case has other bytes,
-/// is checked in every record.
+/// Finds the rows with a text in any cell, case-insensitively, in time linear in the table. The
+/// table's UTF-8 bytes are searched first (vectorized, for either case of an ASCII text); each index
+/// window (16 records) holding a match is then parsed once and its records checked cell by cell, so
+/// no record is parsed twice however many matches it holds (a one-letter text matches almost every
+/// byte). A text with non-ASCII letters, whose other case has other bytes, is checked in every record.
 /// </summary>
 internal static class Find
 {
+    private const int WindowsBetweenChecks = 64;
+
     /// <summary>Clears <paramref name="keep"/> for the rows that do not contain <paramref name="text"/>.</summary>
     public static void Mark(TableContent content, string text, bool[] keep, CancellationToken cancellationToken)
     {
@@ -21,14 +25,27 @@ internal static class Find
             return;
         }
         var found = new bool[keep.Length];
-        var checkedMatches = 0;
+        // Matches come in order: those before the end of the window last checked need nothing more.
+        var checkedUpTo = content.RowCount == 0 ? content.TextLength : content.Index.CheckpointAtOrBefore(0).Offset;
+        var windows = 0;
         foreach (var offset in Offsets(content, Encoding.ASCII.GetBytes(text)))
         {
-            if (++checkedMatches % 1024 == 0)
+            if (offset < checkedUpTo)
+            {
+                continue;
+            }
+            if (++windows % WindowsBetweenChecks == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            MarkRecordAt(content, offset, text, found);
+            var (first, _) = content.Index.CheckpointAtOrBeforeOffset(offset, content.RowCount);
+            var count = (int)Math.Min(RecordIndex.Stride, content.RowCount - first);
+            checkedUpTo = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var next) ? next : content.TextLength;
+            var record = first;
+            foreach (var reader in PageReader.Records(content, first, count))
+            {
+                found[record++] = RecordContains(reader, text, content.TextEncoding);
+            }
         }
         for (var row = 0; row < keep.Length; row++)
         {
@@ -101,19 +118,5 @@ internal static class Find
             from = at + 1;
         }
         return found;
-    }
-
-    /// <summary>Checks the record holding the byte at <paramref name="offset"/> (if it is a data record) and marks it when a cell contains the text.</summary>
-    private static void MarkRecordAt(TableContent content, long offset, string text, bool[] found)
-    {
-        var record = PageReader.RecordContaining(content, offset);
-        if (record < 0 || found[record])
-        {
-            return;
-        }
-        foreach (var reader in PageReader.Records(content, record, 1))
-        {
-            found[record] = RecordContains(reader, text, content.TextEncoding);
-        }
     }
 }

@@ -53,8 +53,11 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
 
     public bool Selects => Filters.Count > 0 || Find is not null;
 
-    /// <summary>Which rows the view holds (not their order): the key of its filter result.</summary>
-    public string SelectionKey => $"f={string.Join('\u001f', Filters.Select(f => f.ToWire()))}\u001eq={Find}";
+    /// <summary>
+    /// Which rows the view holds (not their order): the key of its filter result. The text to find in
+    /// one case for all: "e" and "E" find the same rows, and are computed once.
+    /// </summary>
+    public string SelectionKey => $"f={string.Join('\u001f', Filters.Select(f => f.ToWire()))}\u001eq={Find?.ToUpperInvariant()}";
 
     /// <summary>The whole view: the key of its row order.</summary>
     public string Key => $"{SelectionKey}\u001es={string.Join(',', Sort.Select(s => s.ToWire()))}";
