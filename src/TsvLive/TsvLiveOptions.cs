@@ -142,6 +142,13 @@ public sealed class TsvLiveOptions
     public string[] KnownProxies { get; set; } = [];
 
     /// <summary>
+    /// Who may read /metrics (addresses or networks, as the client address is seen after a known
+    /// proxy's headers); empty means loopback and the private ranges (10.0.0.0/8, 172.16.0.0/12,
+    /// 192.168.0.0/16, fc00::/7), where a Prometheus server usually scrapes from. Others get 403.
+    /// </summary>
+    public string[] MetricsNetworks { get; set; } = [];
+
+    /// <summary>
     /// The address that view and edit links start with, such as https://tsv.example.com; from the
     /// request when not set. Pages from this origin may connect to the hub.
     /// </summary>

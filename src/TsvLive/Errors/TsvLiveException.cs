@@ -159,6 +159,14 @@ internal sealed class UploadCancelledException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
+internal sealed class MetricsForbiddenException() : TsvLiveException(
+    "metrics-forbidden",
+    "Metrics not served here",
+    "/metrics is served only to the networks the operator named (TsvLive:MetricsNetworks; by default loopback and private networks).")
+{
+    public override int StatusCode => StatusCodes.Status403Forbidden;
+}
+
 internal sealed class CrossSiteRefusedException() : TsvLiveException(
     "cross-site-refused",
     "Cross-site connection refused",

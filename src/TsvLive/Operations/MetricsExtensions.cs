@@ -1,9 +1,17 @@
+using System.Net;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using TsvLive.Errors;
+using TsvLive.Web;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace TsvLive.Operations;
 
 internal static class MetricsExtensions
 {
+    /// <summary>Where a Prometheus server usually scrapes from: loopback and the private ranges.</summary>
+    private static readonly string[] s_defaultNetworks = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
     /// <summary>OpenTelemetry metrics: ASP.NET Core's (requests, Kestrel, SignalR) and TsvLive's own, in Prometheus text format.</summary>
     public static IServiceCollection AddTsvLiveMetrics(this IServiceCollection services)
     {
@@ -15,10 +23,23 @@ internal static class MetricsExtensions
         return services;
     }
 
-    /// <summary>GET /metrics (Prometheus text format).</summary>
+    /// <summary>
+    /// GET /metrics (Prometheus text format), only to TsvLive:MetricsNetworks: the counts of tables,
+    /// uploads and refusals are the operator's, not every visitor's.
+    /// </summary>
     public static IEndpointRouteBuilder MapTsvLiveMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        var configured = app.ServiceProvider.GetRequiredService<IOptions<TsvLiveOptions>>().Value.MetricsNetworks;
+        IPNetwork[] allowed = [.. (configured.Length > 0 ? configured : s_defaultNetworks).Select(ProxyHeaders.TryParse).OfType<IPNetwork>()];
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use((context, next) =>
+            context.Connection.RemoteIpAddress is { } address && IsAllowed(allowed, address) ? next(context) : throw new MetricsForbiddenException()),
+            optionsName: null);
         return app;
+    }
+
+    private static bool IsAllowed(IPNetwork[] allowed, IPAddress address)
+    {
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return allowed.Any(network => network.Contains(plain));
     }
 }

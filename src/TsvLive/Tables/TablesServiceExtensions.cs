@@ -17,6 +17,7 @@ internal static class TablesServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "TsvLive:DefaultPageSize must not exceed TsvLive:MaxPageSize.")
             .Validate(o => o.KnownProxies.All(p => ProxyHeaders.TryParse(p) is not null), "TsvLive:KnownProxies must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
+            .Validate(o => o.MetricsNetworks.All(p => ProxyHeaders.TryParse(p) is not null), "TsvLive:MetricsNetworks must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();

@@ -31,6 +31,8 @@ public sealed class ProxyTests(ClusterScript cluster, ChromiumFixture chromium) 
 
         var created = await (await http.PostAsync("/api/tables?name=t.tsv", new ByteArrayContent(Tsv.Numbered(2)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
         Assert.StartsWith($"{origin}/t/{created!.Id}", created.ViewUrl, StringComparison.Ordinal);
+        // The operator's metrics are not proxied to the public.
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/metrics", Ct)).StatusCode);
     }
 
     [Fact]

@@ -16,6 +16,28 @@ public sealed class MetricsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task MetricsAreServedOnlyToTheNetworksTheOperatorNames()
+    {
+        // Through a known proxy, a client from the internet: refused under the default networks.
+        await using (var proxied = new TsvLiveFactory().With("TsvLive:KnownProxies:0", "127.0.0.1"))
+        {
+            using var http = proxied.CreateHttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics", Ct)).StatusCode);
+            var outside = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            outside.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            await (await http.SendAsync(outside, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden, Ct, "metrics-forbidden");
+            var office = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            office.Headers.Add("X-Forwarded-For", "192.168.1.20");
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(office, Ct)).StatusCode);
+        }
+
+        // Named networks replace the defaults: here loopback itself is not among them.
+        await using var strict = new TsvLiveFactory().With("TsvLive:MetricsNetworks:0", "10.1.0.0/16");
+        using var local = strict.CreateHttpClient();
+        await (await local.GetAsync("/metrics", Ct)).AssertProblemAsync(HttpStatusCode.Forbidden, Ct, "metrics-forbidden");
+    }
+
+    [Fact]
     public async Task MetricsSayWhatTheServerHoldsAndDidInPrometheusTextFormat()
     {
         await using var app = await AppProcess.StartAsync("", Ct);

@@ -109,6 +109,9 @@ public sealed class DurabilityTests : IDisposable
 
         var problem = await (await http.GetAsync("/readyz", Ct)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, Ct, code: "not-ready");
         Assert.Contains("cannot be written", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Anyone may ask /readyz: it names no path of the server's.
+        Assert.DoesNotContain(Path.GetFileName(Data), problem.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("/", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
         File.Delete(Data);
     }

@@ -118,7 +118,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"The data directory {Root} cannot be written: {e.Message}";
+            // The path and the system's words go to the log, for the operator; anyone may read /readyz.
+            LogNotWritable(Root, e.Message);
+            return "The data directory cannot be written (the log says where and why). Check its disk space and permissions.";
         }
     }
 
@@ -224,6 +226,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The data directory {Path} cannot be written: {Reason}")]
+    private partial void LogNotWritable(string path, string reason);
 
     [LoggerMessage(LogLevel.Information, "Removed {Path}, left by an upload that did not finish")]
     private partial void LogLeftoverRemoved(string path);
