@@ -60,9 +60,20 @@ public sealed class TsvLiveOptions
     [Range(16, int.MaxValue)]
     public int MaxCellBytesInPage { get; set; } = 16 * 1024;
 
-    /// <summary>Page reads (HTTP and hub together) one client address may have in flight at once.</summary>
+    /// <summary>Page reads (HTTP and hub together) one client address may have running at once; more wait their turn.</summary>
     [Range(1, 10_000)]
     public int MaxPageReadsPerAddress { get; set; } = 8;
+
+    /// <summary>
+    /// Page reads of one client address that may wait for a place (an office whose 500 viewers all
+    /// reload at a replacement); past that, 429.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxQueuedPageReadsPerAddress { get; set; } = 1000;
+
+    /// <summary>How long a page read waits for a place before it is refused (429): places held by stuck readers are not waited for forever.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MaxPageReadWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The most cells one page may carry (rows × columns); wide tables get shorter pages.</summary>
     [Range(1, int.MaxValue)]
@@ -96,17 +107,35 @@ public sealed class TsvLiveOptions
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 20_000;
 
-    /// <summary>The most connections one client address may hold open at once, so one address cannot lock everyone out.</summary>
+    /// <summary>
+    /// The most connections one client address may hold open at once, so one address cannot lock
+    /// everyone out; by default a twentieth of <see cref="MaxConnections"/> (1,000 of 20,000: an
+    /// office or a school behind one address gets in, a flood holds 5% at most).
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxConnectionsPerAddress { get; set; } = 100;
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary><see cref="MaxConnectionsPerAddress"/>, or its default.</summary>
+    public int ConnectionsPerAddress => MaxConnectionsPerAddress ?? Math.Max(1, MaxConnections / 20);
+
+    /// <summary>
+    /// IPv6 clients are counted by their network of this many bits (a home or office line usually
+    /// has a /64 to itself); IPv4 clients by their address.
+    /// </summary>
+    [Range(32, 128)]
+    public int IPv6PrefixLength { get; set; } = 64;
 
     /// <summary>How long a connection may sit idle (before its first request, or between requests) before it is closed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Hub connections (negotiations) one client address may start per minute.</summary>
+    /// <summary>
+    /// New hub connections one client address may open per minute: a bucket of this many, refilled
+    /// evenly over the minute, so an office's viewers arriving together all get in and a flood is
+    /// slowed to the refill rate.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int HubConnectionsPerMinute { get; set; } = 60;
+    public int HubConnectionsPerMinute { get; set; } = 600;
 
     /// <summary>The largest page size a client may ask for.</summary>
     [Range(1, 100_000)]

@@ -1,18 +1,22 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Limits;
 
 namespace TsvLive.Hubs;
 
 /// <summary>
-/// At most TsvLive:HubConnectionsPerMinute new hub connections per client address (ASP.NET Core's
-/// rate limiting middleware on the hub's endpoints; negotiations and connections that skip
-/// negotiation count): a flood costs the server memory and everyone else latency. Each page needs
-/// one per connection, so the default is far above use.
+/// New hub connections per client address (<see cref="ClientAddress"/>; ASP.NET Core's rate limiting
+/// middleware on the hub's endpoints; negotiations and connections that skip negotiation count): a
+/// bucket of TsvLive:HubConnectionsPerMinute, refilled evenly over a minute. An office's viewers
+/// arriving within a minute all get in; a flood is slowed to the refill rate, since each connection
+/// costs the server memory and everyone else latency.
 /// </summary>
 internal static class HubConnectionRateLimit
 {
     public const string Policy = "hub-negotiate";
+
+    private const int RefillsPerMinute = 60;
 
     public static IServiceCollection AddHubConnectionRateLimit(this IServiceCollection services) =>
         services.AddRateLimiter(limiter =>
@@ -23,18 +27,28 @@ internal static class HubConnectionRateLimit
                 {
                     return RateLimitPartition.GetNoLimiter("connect");
                 }
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                var options = context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value;
+                var perMinute = options.HubConnectionsPerMinute;
+                return RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(context.Connection.RemoteIpAddress, options.IPv6PrefixLength),
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perMinute,
+                        TokensPerPeriod = Math.Max(1, perMinute / RefillsPerMinute),
+                        ReplenishmentPeriod = perMinute >= RefillsPerMinute ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1.0 / perMinute),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
             });
             limiter.OnRejected = (context, _) =>
             {
                 var services = context.HttpContext.RequestServices;
-                var perMinute = services.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var options = services.GetRequiredService<IOptions<TsvLiveOptions>>().Value;
+                var perMinute = options.HubConnectionsPerMinute;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60.0 / perMinute);
                 var detail = $"Your network has opened {perMinute} live {(perMinute == 1 ? "connection" : "connections")} to this server in the last minute, the most one address may. " +
                     "The table is still shown, without live updates; the page connects again by itself.";
-                services.GetRequiredService<HubRefusals>().Refused(context.HttpContext.Connection.RemoteIpAddress, detail, retryAfter);
+                services.GetRequiredService<HubRefusals>().Refused(
+                    ClientAddress.Key(context.HttpContext.Connection.RemoteIpAddress, options.IPv6PrefixLength), detail, retryAfter);
                 throw new TooManyRequestsException(detail, retryAfter);
             };
         });

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 
 namespace TsvLive.Hubs;
 
@@ -19,7 +18,8 @@ internal sealed class HubRefusals(TimeProvider clock)
     /// <summary>A refusal: what the client was told, and when a new connection may succeed.</summary>
     public sealed record Refusal(string Detail, DateTimeOffset Until);
 
-    public void Refused(IPAddress? address, string detail, TimeSpan retryAfter)
+    /// <param name="client">The client's key (<see cref="Limits.ClientAddress.Key"/>).</param>
+    public void Refused(string client, string detail, TimeSpan retryAfter)
     {
         var now = clock.GetUtcNow();
         if (_refusals.Count >= MaxAddresses)
@@ -36,13 +36,13 @@ internal sealed class HubRefusals(TimeProvider clock)
                 return;
             }
         }
-        _refusals[Key(address)] = new Refusal(detail, now + retryAfter);
+        _refusals[client] = new Refusal(detail, now + retryAfter);
     }
 
-    /// <summary>The refusal still in force for the address, if any.</summary>
-    public Refusal? Current(IPAddress? address)
+    /// <summary>The refusal still in force for the client, if any.</summary>
+    public Refusal? Current(string client)
     {
-        var key = Key(address);
+        var key = client;
         if (!_refusals.TryGetValue(key, out var refusal))
         {
             return null;
@@ -54,6 +54,4 @@ internal sealed class HubRefusals(TimeProvider clock)
         _refusals.TryRemove(new KeyValuePair<string, Refusal>(key, refusal));
         return null;
     }
-
-    private static string Key(IPAddress? address) => address?.ToString() ?? "unknown";
 }

@@ -47,9 +47,10 @@ internal static class HubServiceExtensions
     /// Whether this client address may open a live connection now: 200 <c>{ live: true }</c>, or the
     /// 429 problem+json (with Retry-After) it was refused with, which a browser cannot read from a refused WebSocket.
     /// </summary>
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<LiveConnection> LiveConnection(HttpContext http, HubRefusals refusals, TimeProvider clock)
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<LiveConnection> LiveConnection(
+        HttpContext http, HubRefusals refusals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TsvLiveOptions> options)
     {
-        if (refusals.Current(http.Connection.RemoteIpAddress) is { } refusal)
+        if (refusals.Current(Limits.ClientAddress.Key(http.Connection.RemoteIpAddress, options.Value.IPv6PrefixLength)) is { } refusal)
         {
             throw new Errors.TooManyRequestsException(refusal.Detail, refusal.Until - clock.GetUtcNow());
         }

@@ -87,7 +87,7 @@ internal sealed class TablesHub(
     private async Task<TablePage> ReadRowsAsync(string id, RowsRequest? request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var reading = pageReads.Enter(Context.GetHttpContext()?.Connection.RemoteIpAddress);
+        using var reading = await pageReads.EnterAsync(Context.GetHttpContext()?.Connection.RemoteIpAddress, cancellationToken);
         var read = await pages.ReadAsync(id, request ?? new RowsRequest(), cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;

@@ -60,7 +60,7 @@ internal static class TablesApi
         TsvLiveMetrics metrics, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var reading = gate.Enter(http.Connection.RemoteIpAddress);
+        using var reading = await gate.EnterAsync(http.Connection.RemoteIpAddress, cancellationToken);
         var request = new RowsRequest(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
         var plan = await pages.PlanAsync(id, request, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
@@ -71,7 +71,7 @@ internal static class TablesApi
     private static async Task<FileContentHttpResult> GetCellAsync(
         string id, string row, string column, bool? download, HttpContext http, PageReader pages, PageReadGate gate, CancellationToken cancellationToken)
     {
-        using var reading = gate.Enter(http.Connection.RemoteIpAddress);
+        using var reading = await gate.EnterAsync(http.Connection.RemoteIpAddress, cancellationToken);
         var (rowNumber, columnNumber) = (ParseOrNull<long>(row, "row") ?? 0, ParseOrNull<int>(column, "column") ?? 0);
         var (text, version) = await pages.ReadCellAsync(id, rowNumber, columnNumber, cancellationToken);
         var name = download == true ? $"{Path.GetFileNameWithoutExtension(version.Name)}-row{rowNumber}-column{columnNumber}.txt" : null;

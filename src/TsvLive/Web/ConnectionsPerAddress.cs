@@ -7,7 +7,7 @@ namespace TsvLive.Web;
 
 /// <summary>
 /// Closes a new connection at once when its client address already holds
-/// TsvLive:MaxConnectionsPerAddress: idle sockets from one address cannot use up the server's
+/// TsvLive:MaxConnectionsPerAddress (IPv6 clients by their /64, <see cref="ClientAddress"/>): idle sockets from one address cannot use up the server's
 /// connections and lock everyone else out. Runs in Kestrel's connection pipeline, before any HTTP.
 /// A known proxy's connections carry many clients and are not limited here; its clients are held to
 /// the per-address limits of each request (<see cref="ProxyHeaders"/>).
@@ -23,8 +23,8 @@ internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> opt
             await next(connection);
             return;
         }
-        var max = options.Value.MaxConnectionsPerAddress;
-        using var place = _open.TryEnter(address, max);
+        var max = options.Value.ConnectionsPerAddress;
+        using var place = _open.TryEnter(ClientAddress.Of(address, options.Value.IPv6PrefixLength)!, max);
         if (place is null)
         {
             LogRefused(address, max);

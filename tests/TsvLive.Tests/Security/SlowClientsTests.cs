@@ -24,6 +24,7 @@ public sealed class SlowClientsTests(SlowClientsTests.Factory factory) : IClassF
             With("TsvLive:MaxConnectionsPerAddress", "4");
             With("TsvLive:IdleConnectionTimeout", "00:00:02");
             With("TsvLive:MaxPageReadsPerAddress", "2");
+            With("TsvLive:MaxQueuedPageReadsPerAddress", "0"); // a third read is refused at once, not queued behind the stuck ones
             With("TsvLive:MaxPageBytes", "33554432");
         }
     }

@@ -1,12 +1,12 @@
-using System.Net;
+using Microsoft.Extensions.Options;
+using TsvLive.Limits;
 
 namespace TsvLive.Tables.Ingest;
 
-/// <summary>Who is uploading: the hub connection (none over HTTP) and the client's address.</summary>
-internal sealed record Uploader(string? ConnectionId, IPAddress? Address)
+/// <summary>Who is uploading: the hub connection (none over HTTP) and the client, as limits and the memory budget count it (<see cref="ClientAddress"/>).</summary>
+internal sealed record Uploader(string? ConnectionId, string AddressKey)
 {
-    /// <summary>The address as limits and the memory budget count it.</summary>
-    public string AddressKey => Address?.ToString() ?? "unknown";
-
-    public static Uploader Of(HttpContext http, string? connectionId = null) => new(connectionId, http.Connection.RemoteIpAddress);
+    public static Uploader Of(HttpContext http, string? connectionId = null) => new(
+        connectionId,
+        ClientAddress.Key(http.Connection.RemoteIpAddress, http.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.IPv6PrefixLength));
 }
