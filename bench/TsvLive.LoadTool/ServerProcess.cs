@@ -51,7 +51,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the Release build of src/TsvLive (built with this tool) on a free loopback port.</summary>
     /// <param name="settings">More settings than <see cref="Settings"/>, such as ConnectionStrings:Redis.</param>
     /// <param name="dll">Another build of the server (the tests give theirs).</param>
-    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, string? dll = null)
+    /// <param name="liftPerAddressLimits">False keeps the hub connection limits per address as shipped (the office scenario).</param>
+    public static async Task<ServerProcess> StartAsync(
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, string? dll = null, bool liftPerAddressLimits = true)
     {
         dll ??= Path.Combine(RepoRoot(), "src", "TsvLive", "bin", "Release", "net10.0", "TsvLive.dll");
         if (!File.Exists(dll))
@@ -70,7 +72,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                 ["Serilog__MinimumLevel__Default"] = "Warning",
             },
         };
-        foreach (var (key, value) in Settings.Concat(settings ?? new Dictionary<string, string>()))
+        var lifted = liftPerAddressLimits ? Settings : Settings.Where(s => s.Key is not ("TsvLive:HubConnectionsPerMinute" or "TsvLive:MaxConnectionsPerAddress"));
+        foreach (var (key, value) in lifted.Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

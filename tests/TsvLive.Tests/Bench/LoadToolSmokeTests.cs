@@ -48,4 +48,17 @@ public sealed class LoadToolSmokeTests
         Assert.Contains($"{LoadScale.Smoke.Watchers[0]:N0} watchers ({LoadScale.Smoke.Watchers[0] / 2:N0} on A", text, StringComparison.Ordinal);
         Assert.Contains($"(n = {LoadScale.Smoke.Watchers[0] * LoadScale.Smoke.NoticeRounds})", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheOfficeScenarioRunsOnAServerWithTheShippedPerAddressLimits()
+    {
+        using var report = new StringWriter();
+
+        await new OfficeScenario(LoadScale.Smoke.OfficeViewers, report, Ct, Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
+
+        var text = report.ToString();
+        Assert.Contains($"- got in (watching, first page read): **{LoadScale.Smoke.OfficeViewers} of {LoadScale.Smoke.OfficeViewers}**, refused 0", text, StringComparison.Ordinal);
+        Assert.Contains($"- heard of a replacement: {LoadScale.Smoke.OfficeViewers},", text, StringComparison.Ordinal);
+        Assert.Contains($"still connected afterwards: {LoadScale.Smoke.OfficeViewers}", text, StringComparison.Ordinal);
+    }
 }
