@@ -71,6 +71,17 @@ public sealed class TsvLiveOptions
     [Range(0, 100_000)]
     public int MaxQueuedPageReadsPerAddress { get; set; } = 1000;
 
+    /// <summary>
+    /// View and column-stat computations (not cached yet) that run at once, all addresses together;
+    /// by default one fewer than the cores (at least one). The others wait, taking turns by address.
+    /// </summary>
+    [Range(1, 1024)]
+    public int? MaxViewComputations { get; set; }
+
+    /// <summary>View and column-stat computations one address may have waiting; past that, 429.</summary>
+    [Range(1, 10_000)]
+    public int MaxQueuedViewsPerAddress { get; set; } = 8;
+
     /// <summary>How long a page read waits for a place before it is refused (429): places held by stuck readers are not waited for forever.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxPageReadWait { get; set; } = TimeSpan.FromSeconds(10);

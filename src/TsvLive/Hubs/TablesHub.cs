@@ -63,7 +63,8 @@ internal sealed class TablesHub(
     }
 
     /// <summary>A column's stats (N from 1), as GET /api/tables/{id}/columns/{N}.</summary>
-    public Task<ColumnStats> GetColumnStats(string id, int column) => stats.ReadAsync(id, column, Context.ConnectionAborted);
+    public Task<ColumnStats> GetColumnStats(string id, int column) =>
+        stats.ReadAsync(id, column, Context.GetHttpContext()?.Connection.RemoteIpAddress, Context.ConnectionAborted);
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);
@@ -88,7 +89,7 @@ internal sealed class TablesHub(
     {
         var started = Stopwatch.GetTimestamp();
         using var reading = await pageReads.EnterAsync(Context.GetHttpContext()?.Connection.RemoteIpAddress, cancellationToken);
-        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), cancellationToken);
+        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), Context.GetHttpContext()?.Connection.RemoteIpAddress, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;
     }

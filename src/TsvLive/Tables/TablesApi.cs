@@ -62,7 +62,7 @@ internal static class TablesApi
         var started = Stopwatch.GetTimestamp();
         using var reading = await gate.EnterAsync(http.Connection.RemoteIpAddress, cancellationToken);
         var request = new RowsRequest(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
-        var plan = await pages.PlanAsync(id, request, cancellationToken);
+        var plan = await pages.PlanAsync(id, request, http.Connection.RemoteIpAddress, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
     }
@@ -78,8 +78,8 @@ internal static class TablesApi
         return TypedResults.Bytes(text, "text/plain; charset=utf-8", name);
     }
 
-    private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, ColumnStatsReader stats, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, cancellationToken));
+    private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, HttpContext http, ColumnStatsReader stats, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, http.Connection.RemoteIpAddress, cancellationToken));
 
     private static async Task<FileStreamHttpResult> GetFile(string id, TableStore store, CancellationToken cancellationToken)
     {

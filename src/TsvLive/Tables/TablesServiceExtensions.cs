@@ -29,6 +29,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<PageReader>();
         services.AddSingleton<ViewCache>();
         services.AddSingleton<ViewEngine>();
+        services.AddSingleton<ViewWorkQueue>();
         services.AddSingleton<ColumnStatsReader>();
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();

@@ -80,4 +80,30 @@ public sealed class ViewCacheTests
         Assert.Equal(2, (await second.WithTimeout())[0]);
         Assert.Equal(2, cache.GetOrAdd("table", 1, "view", () => new[] { 3 }, _ => 4, Ct)[0]);
     }
+
+    [Fact]
+    public async Task AFullCacheMakesRoomForANewEntryByDroppingItsLeastRecentlyUsedOne()
+    {
+        // Caches may hold one address's share: half of 3 MB. Entries of 600 KB: two fit, a third does not.
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "3000000").With("TsvLive:MaxBytesInMemoryShare", "0.5");
+        var cache = app.Services.GetRequiredService<ViewCache>();
+        var computed = new List<string>();
+        int[] Entry(string key) => cache.GetOrAdd("table", 1, key, () =>
+        {
+            computed.Add(key);
+            return new int[1];
+        }, _ => 600_000, Ct);
+
+        Entry("first");
+        Entry("second");
+        Entry("first"); // used again: "second" is now the least recently used
+        Entry("third");
+        Entry("third");
+        Entry("first");
+        Entry("second");
+
+        // "third" was kept (computed once) by dropping "second", which is computed again when asked for.
+        Assert.Equal(["first", "second", "third", "second"], computed);
+        Assert.True(cache.HeldBytes <= 1_500_000, $"{cache.HeldBytes} bytes cached");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
@@ -14,17 +15,18 @@ namespace TsvLive.Tables.Paging;
 /// checked against the limits (rows, cells, bytes) before any of it is built, and its rows can be
 /// taken one at a time (<see cref="PagePlan.Rows"/>), so an HTTP answer never holds a whole page.
 /// </summary>
-internal sealed class PageReader(TableStore store, ViewEngine views, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
+internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQueue work, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
-    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, CancellationToken cancellationToken) =>
-        (await PlanAsync(id, request, cancellationToken).ConfigureAwait(false)).ToPage();
+    /// <param name="client">Who asks: a view to compute waits its turn among the addresses (<see cref="ViewWorkQueue"/>).</param>
+    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, IPAddress? client, CancellationToken cancellationToken) =>
+        (await PlanAsync(id, request, client, cancellationToken).ConfigureAwait(false)).ToPage();
 
     /// <summary>
     /// Which rows a page holds, checked against every limit; nothing is read yet. With a view (sort,
     /// filter, find), its rows are computed first, or taken from the cache.
     /// </summary>
-    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, CancellationToken cancellationToken)
+    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, IPAddress? client, CancellationToken cancellationToken)
     {
         var (page, pageSize) = (request.Page, request.PageSize);
         var size = pageSize ?? options.Value.DefaultPageSize;
@@ -50,6 +52,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, TsvLiveMetr
         int[]? rows;
         try
         {
+            using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
             rows = views.Rows(table.Id, version.Version, content, view, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -9,13 +9,14 @@ namespace TsvLive.Tables.Views;
 /// values, text columns in one pass over the table. Distinct values are counted exactly up to
 /// <see cref="ExactDistinct"/>; beyond that, estimated. Cached per version with the views.
 /// </summary>
-internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewCache cache)
+internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewCache cache, ViewWorkQueue work)
 {
     public const int ExactDistinct = 1_000_000;
     private const int TopCount = 10;
     private const int Bins = 20;
 
-    public async Task<ColumnStats> ReadAsync(string? id, int column, CancellationToken cancellationToken)
+    /// <param name="client">Who asks: stats to compute wait their turn among the addresses (<see cref="ViewWorkQueue"/>).</param>
+    public async Task<ColumnStats> ReadAsync(string? id, int column, System.Net.IPAddress? client, CancellationToken cancellationToken)
     {
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var version = table.Current;
@@ -28,8 +29,10 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
         {
             throw new TableArrivingException();
         }
+        var key = $"stats:{column}";
+        using var turn = cache.Holds(table.Id, version.Version, key) ? null : await work.EnterAsync(client, cancellationToken).ConfigureAwait(false);
         return cache.GetOrAdd(
-            table.Id, version.Version, $"stats:{column}", () => Compute(table.Id, version.Version, content, column - 1, cancellationToken), _ => 4096, cancellationToken);
+            table.Id, version.Version, key, () => Compute(table.Id, version.Version, content, column - 1, cancellationToken), _ => 4096, cancellationToken);
     }
 
     private ColumnStats Compute(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken)

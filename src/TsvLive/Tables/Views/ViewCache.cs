@@ -8,7 +8,8 @@ namespace TsvLive.Tables.Views;
 /// rows), kept while it is used: least recently used first out, within the memory budget (counted
 /// there, dropped before any table is evicted, never the reason an upload fails). Entries belong to
 /// a version: a newer version of the table drops the older one's. Concurrent askers of the same
-/// entry wait for one computation.
+/// entry wait for one computation. A new entry that does not fit takes the room of the least
+/// recently used ones.
 /// </summary>
 internal sealed class ViewCache
 {
@@ -105,18 +106,27 @@ internal sealed class ViewCache
             if (entry.Size == 0 && _entries.TryGetValue((tableId, key), out var current) && current == entry)
             {
                 var bytes = Math.Max(1, size((T)value));
-                if (_budget.TryReserveWithoutEviction(bytes, Owner))
+                if (MakeRoom(bytes))
                 {
                     entry.Size = bytes;
                     _heldBytes += bytes;
                 }
                 else
                 {
-                    Remove((tableId, key), entry); // no room: computed for this answer only
+                    Remove((tableId, key), entry); // no room even without the other entries: computed for this answer only
                 }
             }
         }
         return (T)value;
+    }
+
+    /// <summary>Whether the entry is computed and kept (asking for it then costs no computation).</summary>
+    public bool Holds(string tableId, int version, string key)
+    {
+        lock (_lock)
+        {
+            return _versions.TryGetValue(tableId, out var held) && held == version && _entries.TryGetValue((tableId, key), out var entry) && entry.Size > 0;
+        }
     }
 
     /// <summary>Drops a table's entries (it left memory, or a newer version came).</summary>
@@ -127,6 +137,33 @@ internal sealed class ViewCache
             DropTable(tableId);
             _versions.Remove(tableId);
         }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="bytes"/> for a new entry, dropping the cache's own least recently used
+    /// entries while that is what stands in the way (a cache full of one viewer's old sorts makes room
+    /// for another's new one, instead of recomputing it on every page). Never evicts a table.
+    /// </summary>
+    private bool MakeRoom(long bytes)
+    {
+        if (bytes > _budget.AddressLimit)
+        {
+            return false; // more than caches may ever hold: emptying the cache would not help
+        }
+        while (!_budget.TryReserveWithoutEviction(bytes, Owner))
+        {
+            var oldest = _recent.Last;
+            while (oldest is not null && _entries[oldest.Value].Size == 0)
+            {
+                oldest = oldest.Previous; // still being computed (or this very entry): not room to take
+            }
+            if (oldest is null)
+            {
+                return false;
+            }
+            Remove(oldest.Value, _entries[oldest.Value]);
+        }
+        return true;
     }
 
     /// <summary>Frees at least <paramref name="bytes"/> if it can, least recently used first; returns what it freed.</summary>

@@ -35,6 +35,10 @@ internal sealed class ViewEngine(ViewCache cache)
             tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken);
     }
 
+    /// <summary>Whether the view's rows would have to be computed (not the table itself, nor cached).</summary>
+    public bool NeedsComputing(string tableId, int version, ViewRequest view) =>
+        !view.IsEmpty && !cache.Holds(tableId, version, view.Sort.Count == 0 ? view.SelectionKey : view.Key);
+
     public ColumnKeys Keys(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
         cache.GetOrAdd(tableId, version, $"keys:{column}", () => ColumnKeys.Read(content, column, cancellationToken), k => k.SizeBytes, cancellationToken);
 

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using TsvLive.Tests.Fixtures;
+
+namespace TsvLive.Tests.Security;
+
+/// <summary>View computations are bounded and fair across addresses: a flood of distinct views waits behind itself.</summary>
+public sealed class ViewFloodTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Words()
+    {
+        // Each distinct `contains` filter reads every one of 300,000 records.
+        var text = new StringBuilder("n\ttext\n");
+        for (var i = 0; i < 300_000; i++)
+        {
+            text.Append(i).Append("\tsome words ").Append(i).Append(" more words\n");
+        }
+        return Tsv.Utf8(text.ToString());
+    }
+
+    [Fact]
+    public async Task AnAddressAskingForManyViewsWaitsBehindItsOwnAndAnotherAddressIsServedInTurn()
+    {
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxViewComputations", "1");
+        var created = await app.CreateTableAsync(Words(), Ct);
+        using var flooder = OtherAddress.HttpClientFrom(IPAddress.Parse("127.0.0.5"), app.ServerAddress);
+        using var victim = OtherAddress.HttpClientFrom(IPAddress.Parse("127.0.0.6"), app.ServerAddress);
+        var finished = new ConcurrentQueue<string>();
+
+        var flood = Enumerable.Range(1, 6).Select(async i =>
+        {
+            (await flooder.GetAsync($"/api/tables/{created.Id}/rows?filter=2:contains:{i}{i}{i}", Ct)).EnsureSuccessStatusCode();
+            finished.Enqueue($"flood {i}");
+        }).ToList();
+        await Task.Delay(200, Ct); // the flood's views are running and queued
+        (await victim.GetAsync($"/api/tables/{created.Id}/rows?filter=2:contains:777", Ct)).EnsureSuccessStatusCode();
+        finished.Enqueue("victim");
+        await Task.WhenAll(flood).WithTimeout(TimeSpan.FromSeconds(60));
+
+        // One at a time, turns by address: the victim's view comes right after the one running (first
+        // or second in line, never behind the flooder's five others).
+        var place = finished.ToList().IndexOf("victim");
+        Assert.True(place <= 2, $"the victim's view finished {place + 1}th of 7: {string.Join(", ", finished)}");
+    }
+
+    [Fact]
+    public async Task AnAddressMayHaveOnlySoManyViewsWaiting()
+    {
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxViewComputations", "1").With("TsvLive:MaxQueuedViewsPerAddress", "2");
+        var created = await app.CreateTableAsync(Words(), Ct);
+        using var flooder = OtherAddress.HttpClientFrom(IPAddress.Parse("127.0.0.7"), app.ServerAddress);
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => flooder.GetAsync($"/api/tables/{created.Id}/rows?filter=2:contains:{i}{i}", Ct))).WithTimeout(TimeSpan.FromSeconds(60));
+
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        await answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests).AssertProblemAsync(HttpStatusCode.TooManyRequests, Ct, "too-many-requests");
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+    }
+}
