@@ -89,4 +89,27 @@ public sealed class ColumnStatsTests(TsvLiveFactory factory) : IClassFixture<Tsv
         "boolean" => bool.Parse(cell) ? 1 : 0,
         _ => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
     };
+
+    [Fact]
+    public async Task ColumnStatsCountTheirWorkingMemoryAndEstimateWhenItRunsOut()
+    {
+        // The view caches' room is half of 20 MB; 300,000 distinct texts take about 30 MB to count.
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "20000000").With("TsvLive:MaxBytesInMemoryShare", "0.5");
+        var text = new System.Text.StringBuilder("n\tname\n");
+        for (var i = 0; i < 300_000; i++)
+        {
+            text.Append(i).Append("\tdistinct name ").Append(i).Append('\n');
+        }
+        var created = await app.CreateTableAsync(Tsv.Utf8(text.ToString()), TestContext.Current.CancellationToken);
+        var heldBefore = app.Budget.Held;
+        using var http = app.CreateHttpClient();
+
+        var stats = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/tables/{created.Id}/columns/2", TestContext.Current.CancellationToken);
+
+        Assert.True(stats.GetProperty("distinctIsEstimate").GetBoolean());
+        var distinct = stats.GetProperty("distinct").GetInt64();
+        Assert.InRange(distinct, 270_000, 300_000);
+        // What counting held is given back; only the kept stats stay.
+        Assert.True(app.Budget.Held - heldBefore <= 4096, $"{app.Budget.Held - heldBefore} bytes still held after the stats");
+    }
 }

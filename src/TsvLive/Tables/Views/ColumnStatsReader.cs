@@ -1,6 +1,7 @@
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Views;
 
@@ -9,9 +10,12 @@ namespace TsvLive.Tables.Views;
 /// values, text columns in one pass over the table. Distinct values are counted exactly up to
 /// <see cref="ExactDistinct"/>; beyond that, estimated. Cached per version with the views.
 /// </summary>
-internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewCache cache, ViewWorkQueue work)
+internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewCache cache, ViewWorkQueue work, MemoryBudget budget)
 {
     public const int ExactDistinct = 1_000_000;
+
+    /// <summary>Distinct values always counted exactly (the contract's floor), even when the memory budget is tight.</summary>
+    public const int AlwaysExact = 100_000;
     private const int TopCount = 10;
     private const int Bins = 20;
 
@@ -38,9 +42,13 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     private ColumnStats Compute(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken)
     {
         var type = content.ColumnTypes[column];
+        // The distinct values counted while this runs are charged to the budget, and beyond the contract's
+        // floor counted only while it has room (then estimated): a column of a million long texts does
+        // not take the server's memory outside the budget.
+        using var memory = new WorkingMemory(budget);
         var tally = type == ColumnType.Text
-            ? TallyText(content, column, cancellationToken)
-            : TallyTyped(views.Keys(tableId, version, content, column, cancellationToken).Values, type);
+            ? TallyText(content, column, memory, cancellationToken)
+            : TallyTyped(views.Keys(tableId, version, content, column, cancellationToken).Values, type, memory);
         var top = tally.Top.Select(t => new TopValue(Cell(content, t.FirstRow, column), t.Count)).ToList();
         return new ColumnStats(column + 1, content.Columns[column], type.ToWire(), tally.NonEmpty, tally.Empty, tally.Distinct, tally.DistinctIsEstimate,
             tally.MinRow is { } low ? Cell(content, low, column) : null, tally.MaxRow is { } high ? Cell(content, high, column) : null,
@@ -51,9 +59,14 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     private sealed record Tally(long NonEmpty, long Empty, long Distinct, bool DistinctIsEstimate, long? MinRow, long? MaxRow,
         IReadOnlyList<(long Count, long FirstRow)> Top, double? Mean = null, IReadOnlyList<HistogramBin>? Histogram = null);
 
-    /// <summary>Counts per distinct value (exactly up to <see cref="ExactDistinct"/>, then only the values already seen), and the top ones.</summary>
-    private sealed class Counter<TKey>(IEqualityComparer<TKey>? comparer = null) where TKey : notnull
+    /// <summary>
+    /// Counts per distinct value (exactly up to <see cref="ExactDistinct"/>, or fewer when the working
+    /// memory runs out past <see cref="AlwaysExact"/>; then only the values already seen), and the top ones.
+    /// </summary>
+    private sealed class Counter<TKey>(WorkingMemory memory, Func<TKey, long> bytesOf, IEqualityComparer<TKey>? comparer = null) where TKey : notnull
     {
+        private bool _full;
+
         public Dictionary<TKey, (long Count, long FirstRow)> Counts { get; } = new(comparer);
 
         public long NonEmpty { get; private set; }
@@ -73,17 +86,21 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
                 seen.Count++;
                 return false;
             }
-            if (Counts.Count < ExactDistinct)
+            if (!_full && Counts.Count < ExactDistinct && (memory.TryUse(bytesOf(key)) || Counts.Count < AlwaysExact))
             {
                 Counts[key] = (1, row);
                 _nonEmptyAtCap = NonEmpty;
+            }
+            else
+            {
+                _full = true;
             }
             return true;
         }
 
         public (long Distinct, bool Estimate) Distinct()
         {
-            var estimate = Counts.Count >= ExactDistinct && NonEmpty > _nonEmptyAtCap;
+            var estimate = _full && NonEmpty > _nonEmptyAtCap;
             return (estimate ? Math.Min(NonEmpty, (long)(Counts.Count * ((double)NonEmpty / _nonEmptyAtCap))) : Counts.Count, estimate);
         }
 
@@ -91,9 +108,9 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
             [.. Counts.Values.OrderByDescending(c => c.Count).ThenBy(c => c.FirstRow).Take(TopCount)];
     }
 
-    private static Tally TallyText(TableContent content, int column, CancellationToken cancellationToken)
+    private static Tally TallyText(TableContent content, int column, WorkingMemory memory, CancellationToken cancellationToken)
     {
-        var counter = new Counter<string>(StringComparer.Ordinal);
+        var counter = new Counter<string>(memory, text => 64 + (2L * text.Length), StringComparer.Ordinal);
         var lookup = counter.Counts.GetAlternateLookup<ReadOnlySpan<char>>();
         string? min = null;
         string? max = null;
@@ -137,9 +154,9 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
         return new Tally(counter.NonEmpty, empty, distinct, estimate, minRow, maxRow, counter.Top());
     }
 
-    private static Tally TallyTyped(double[] values, ColumnType type)
+    private static Tally TallyTyped(double[] values, ColumnType type, WorkingMemory memory)
     {
-        var counter = new Counter<double>();
+        var counter = new Counter<double>(memory, _ => 32);
         long empty = 0;
         long? minRow = null;
         long? maxRow = null;

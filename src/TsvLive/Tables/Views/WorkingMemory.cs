@@ -1,0 +1,37 @@
+using TsvLive.Tables.Storage;
+
+namespace TsvLive.Tables.Views;
+
+/// <summary>
+/// The memory a computation holds while it runs (column stats' distinct values), counted in the
+/// memory budget with the view caches (never evicting a table) and given back when it ends. Taken in
+/// blocks, so counting costs nothing per value. Its owner is the computation that creates it.
+/// </summary>
+internal sealed class WorkingMemory(MemoryBudget budget) : IDisposable
+{
+    private const long Block = 1 << 20;
+
+    private long _reserved;
+    private long _used;
+
+    /// <summary>Counts <paramref name="bytes"/> more; false when the budget has no room for them.</summary>
+    public bool TryUse(long bytes)
+    {
+        while (_used + bytes > _reserved)
+        {
+            if (!budget.TryReserveWithoutEviction(Block, ViewCache.Owner))
+            {
+                return false;
+            }
+            _reserved += Block;
+        }
+        _used += bytes;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        budget.Release(_reserved, ViewCache.Owner);
+        _reserved = 0;
+    }
+}
