@@ -17,6 +17,10 @@ public sealed class TsvLiveOptions
     [Range(1, long.MaxValue)]
     public long? MaxDiskBytes { get; set; }
 
+    /// <summary>The part of <see cref="MaxDiskBytes"/> the tables one client address uploaded may hold (0 to 1).</summary>
+    [Range(0.01, 1.0)]
+    public double MaxDiskBytesShare { get; set; } = 0.5;
+
     /// <summary>Tables not viewed for this long are deleted (a background sweep logs each); off by default.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan? ExpireAfter { get; set; }

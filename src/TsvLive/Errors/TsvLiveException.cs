@@ -122,6 +122,15 @@ internal sealed class StorageFullException(long limit) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status507InsufficientStorage;
 }
 
+internal sealed class StorageShareFullException(long share) : TsvLiveException(
+    "address-storage-full",
+    "Your storage share is full",
+    $"The tables uploaded from your address take as much of the server's storage as one address may ({Sizes.Describe(share)}), so this file was not kept and nothing changed. " +
+    "Replace one of your tables instead (a replacement may use the room of the version it replaces), or try again once some have expired.")
+{
+    public override int StatusCode => StatusCodes.Status507InsufficientStorage;
+}
+
 /// <summary>The shared store (Redis) cannot be reached: nothing can be stored, and tables not held here cannot be read.</summary>
 internal sealed class StorageUnavailableException() : TsvLiveException(
     "storage-unavailable",

@@ -17,7 +17,7 @@ public sealed class StorageLimitsTests : IDisposable
     [Fact]
     public async Task AFullDiskRefusesWith507AndWhatIsStoredStaysIntact()
     {
-        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "150000");
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "150000").With("TsvLive:MaxDiskBytesShare", "1");
         using var http = app.CreateHttpClient();
         var first = await app.CreateTableAsync(Tsv.Numbered(4000), Ct); // about 90 KB
         var heldBefore = app.Budget.Held;
@@ -36,6 +36,38 @@ public sealed class StorageLimitsTests : IDisposable
         Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", first.Id)).Select(Path.GetFileName).Order());
         Assert.Equal(Tsv.Numbered(4002), await http.GetByteArrayAsync($"/api/tables/{first.Id}/file", Ct));
         Assert.InRange(app.Budget.Held, heldBefore - 4096, heldBefore + 4096);
+    }
+
+    [Fact]
+    public async Task OneAddressCannotFillTheDiskForEveryoneElse()
+    {
+        // 600 KB of disk, half of it for one address; files of about 100 KB.
+        await using var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "600000");
+        using var filler = OtherAddress.HttpClientFrom(System.Net.IPAddress.Parse("127.0.0.8"), app.ServerAddress);
+        using var someoneElse = OtherAddress.HttpClientFrom(System.Net.IPAddress.Parse("127.0.0.9"), app.ServerAddress);
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add(await filler.PostAsync($"/api/tables?name=fill{i}.tsv", new ByteArrayContent(Tsv.Numbered(4400, prefix: $"f{i}")), Ct));
+        }
+
+        Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        var problem = await answers[3].AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct, code: "address-storage-full");
+        Assert.Contains("as much of the server's storage as one address may", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await someoneElse.PostAsync("/api/tables?name=mine.tsv", new ByteArrayContent(Tsv.Numbered(400)), Ct)).StatusCode);
+        // The filler may still replace its own tables: the version replaced makes the room.
+        var own = (await answers[0].Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{own.Id}") { Content = new ByteArrayContent(Tsv.Numbered(4400, prefix: "again")) };
+        put.Headers.Add("X-Edit-Key", own.EditKey);
+        Assert.Equal(HttpStatusCode.OK, (await filler.SendAsync(put, Ct)).StatusCode);
+
+        // After a restart the shares are counted again from what is stored.
+        var port = app.ServerAddress.Port;
+        await app.DisposeAsync();
+        await using var again = new TsvLiveFactory(port).With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "600000");
+        using var fillerAgain = OtherAddress.HttpClientFrom(System.Net.IPAddress.Parse("127.0.0.8"), again.ServerAddress);
+        await (await fillerAgain.PostAsync("/api/tables?name=more.tsv", new ByteArrayContent(Tsv.Numbered(4400)), Ct))
+            .AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct, code: "address-storage-full");
     }
 
     [Fact]

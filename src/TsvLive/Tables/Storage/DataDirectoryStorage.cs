@@ -22,8 +22,12 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     private readonly string _tables;
     private readonly long? _maxBytes;
+    private readonly long? _maxBytesPerAddress;
     private readonly ILogger<DataDirectoryStorage> _logger;
+    private readonly Lock _counting = new();
     private long _bytes;
+    // The bytes of each address's tables (the client their current version is charged to), for its share of MaxDiskBytes.
+    private readonly Dictionary<string, long> _bytesBy = new(StringComparer.Ordinal);
 
     public DataDirectoryStorage(IOptions<TsvLiveOptions> options, TsvLiveMetrics metrics, ILogger<DataDirectoryStorage> logger)
     {
@@ -32,10 +36,15 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         _tables = Path.Combine(Root, "tables");
         Directory.CreateDirectory(_tables);
         _maxBytes = options.Value.MaxDiskBytes;
+        _maxBytesPerAddress = (long?)(_maxBytes * options.Value.MaxDiskBytesShare);
         RemoveLeftovers();
         _bytes = Directory.EnumerateFiles(_tables, "*.tsv", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        if (_maxBytesPerAddress is not null)
+        {
+            CountByAddress();
+        }
         metrics.Observe("tsvlive.tables.on_disk", "{table}", "Tables kept in the data directory", () => Directory.EnumerateDirectories(_tables).LongCount());
-        metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory", () => Volatile.Read(ref _bytes));
+        metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory", () => Interlocked.Read(ref _bytes));
     }
 
     public string Root { get; }
@@ -48,25 +57,22 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         var metadata = Path.Combine(folder, MetadataFile);
         var previous = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
         var previousBytes = previous is null ? 0 : new FileInfo(Path.Combine(folder, VersionFile(previous.Version))).Length;
-        // The disk budget, counting the version this one replaces as free (it is deleted once this one is in).
-        if (Interlocked.Add(ref _bytes, content.SizeBytes) - previousBytes > _maxBytes)
-        {
-            Interlocked.Add(ref _bytes, -content.SizeBytes);
-            throw new StorageFullException(_maxBytes.Value);
-        }
+        // The disk budget and the address's share of it, counting the version this one replaces as free
+        // (it is deleted once this one is in).
+        Count(table.ChargedTo, content.SizeBytes, previousBytes, previous?.ChargedTo);
         try
         {
             await WriteVersionAsync(folder, table, content, metadata, cancellationToken);
         }
         catch
         {
-            Interlocked.Add(ref _bytes, -content.SizeBytes);
+            Uncount(table.ChargedTo, content.SizeBytes);
             throw;
         }
         if (previous is not null && previous.Version != table.Version)
         {
             File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
-            Interlocked.Add(ref _bytes, -previousBytes);
+            Uncount(previous.ChargedTo, previousBytes);
         }
         return table.Version;
     }
@@ -147,13 +153,74 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
             .OfType<string>()
             .ToList());
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, id);
+        var metadata = Path.Combine(folder, MetadataFile);
+        var owner = File.Exists(metadata) ? (await ReadMetadataAsync(metadata, cancellationToken)).ChargedTo : null;
         var bytes = Directory.EnumerateFiles(folder, "*.tsv").Sum(f => new FileInfo(f).Length);
         Directory.Delete(folder, recursive: true);
-        Interlocked.Add(ref _bytes, -bytes);
-        return Task.CompletedTask;
+        Uncount(owner, bytes);
+    }
+
+    /// <summary>
+    /// Counts a version's bytes before they are written, or refuses them: over MaxDiskBytes, or over the
+    /// address's share of it. <paramref name="freed"/> bytes of <paramref name="freedBy"/> go once it is in.
+    /// </summary>
+    private void Count(string owner, long bytes, long freed, string? freedBy)
+    {
+        lock (_counting)
+        {
+            if (_bytes + bytes - freed > _maxBytes)
+            {
+                throw new StorageFullException(_maxBytes.Value);
+            }
+            var ownerHolds = _bytesBy.GetValueOrDefault(owner) - (freedBy == owner ? freed : 0);
+            if (ownerHolds + bytes > _maxBytesPerAddress)
+            {
+                throw new StorageShareFullException(_maxBytesPerAddress.Value);
+            }
+            _bytes += bytes;
+            _bytesBy[owner] = _bytesBy.GetValueOrDefault(owner) + bytes;
+        }
+    }
+
+    private void Uncount(string? owner, long bytes)
+    {
+        lock (_counting)
+        {
+            _bytes -= bytes;
+            if (owner is not null && _bytesBy.TryGetValue(owner, out var held))
+            {
+                if (held - bytes <= 0)
+                {
+                    _bytesBy.Remove(owner);
+                }
+                else
+                {
+                    _bytesBy[owner] = held - bytes;
+                }
+            }
+        }
+    }
+
+    /// <summary>At start, each address's bytes from the tables' metadata (whom their current version is charged to).</summary>
+    private void CountByAddress()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(_tables))
+        {
+            var metadata = Path.Combine(folder, MetadataFile);
+            if (!File.Exists(metadata))
+            {
+                continue;
+            }
+            var table = JsonSerializer.Deserialize<StoredTable>(File.ReadAllBytes(metadata), s_json);
+            var file = new FileInfo(Path.Combine(folder, VersionFile(table?.Version ?? 0)));
+            if (table is not null && file.Exists)
+            {
+                _bytesBy[table.ChargedTo] = _bytesBy.GetValueOrDefault(table.ChargedTo) + file.Length;
+            }
+        }
     }
 
     private static string VersionFile(int version) => $"{version}.tsv";
