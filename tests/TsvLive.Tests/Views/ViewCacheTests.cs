@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TsvLive.Tables.Views;
@@ -105,5 +106,22 @@ public sealed class ViewCacheTests
         // "third" was kept (computed once) by dropping "second", which is computed again when asked for.
         Assert.Equal(["first", "second", "third", "second"], computed);
         Assert.True(cache.HeldBytes <= 1_500_000, $"{cache.HeldBytes} bytes cached");
+    }
+
+    [Fact]
+    public async Task ATextToFindInEitherCaseIsComputedOnceAndItsFindingIsCached()
+    {
+        await using var app = new TsvLiveFactory();
+        var table = await app.CreateTableAsync(Tsv.Numbered(2_000), Ct);
+        using var http = app.CreateHttpClient();
+        var cache = app.Services.GetRequiredService<ViewCache>();
+
+        var lower = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/tables/{table.Id}/rows?q=row 1", Ct);
+
+        var upper = ViewRequest.Parse(null, null, "ROW 1", [global::TsvLive.Tables.Columns.ColumnType.Integer, global::TsvLive.Tables.Columns.ColumnType.Text, global::TsvLive.Tables.Columns.ColumnType.Integer]);
+        Assert.True(cache.Holds(table.Id, 1, upper.SelectionKey), "'ROW 1' is computed again after 'row 1'");
+        var again = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/tables/{table.Id}/rows?q=ROW%201", Ct);
+        Assert.Equal(lower.GetProperty("totalRows").GetInt64(), again.GetProperty("totalRows").GetInt64());
+        Assert.Equal("ROW 1", again.GetProperty("view").GetProperty("q").GetString());
     }
 }
