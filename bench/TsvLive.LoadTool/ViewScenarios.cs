@@ -56,6 +56,56 @@ internal sealed class ViewScenarios(ServerProcess server, LoadScale scale, TextW
         Line("");
     }
 
+    /// <summary>
+    /// 20 addresses each asking for distinct views (a `contains` filter on random text, two at once,
+    /// again as each answers) while another address pages the table: its plain pages must not wait
+    /// behind the views (issue 18).
+    /// </summary>
+    public async Task ViewFloodAsync()
+    {
+        const int addresses = 20;
+        var table = await CreateAsync(GeneratedTsv.Realistic(scale.UploadBytes));
+        Line($"## A view flood on a {table.SizeBytes / 1e6:0} MB table");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var asked = 0;
+        var refused = 0;
+        var flood = Enumerable.Range(0, addresses).SelectMany(a => Enumerable.Range(0, 2).Select(async n =>
+        {
+            using var http = new HttpClient(Hub.BoundTo(System.Net.IPAddress.Parse($"127.0.1.{a + 1}"))) { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
+            var random = new Random((a * 2) + n);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var response = await http.GetAsync($"/api/tables/{table.Id}/rows?filter=6:contains:{random.Next(100_000, 999_999)}", stop.Token);
+                    Interlocked.Increment(ref asked);
+                    if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+        })).ToList();
+        await Task.Delay(1000, cancellationToken); // the flood is under way
+        using var victim = new HttpClient(Hub.BoundTo(System.Net.IPAddress.Parse("127.0.2.1"))) { BaseAddress = server.Address };
+        var latencies = new Latencies();
+        var random = new Random(7);
+        for (var i = 0; i < 100; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            (await victim.GetAsync($"/api/tables/{table.Id}/rows?page={random.NextInt64(1, (table.RowCount / 100) + 1)}", cancellationToken)).EnsureSuccessStatusCode();
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            await Task.Delay(20, cancellationToken);
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(flood);
+        Line($"- another address's plain page while {addresses} addresses ask for distinct views (2 at a time each): {latencies}; views asked {asked:N0}, refused {refused:N0}");
+        Line("");
+    }
+
     private async Task<double> TimeAsync(TableCreated table, string? query, string path = "/rows")
     {
         var watch = Stopwatch.StartNew();
