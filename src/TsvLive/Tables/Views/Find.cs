@@ -25,10 +25,11 @@ internal static class Find
             return;
         }
         var found = new bool[keep.Length];
+        var needle = Encoding.ASCII.GetBytes(text);
         // Matches come in order: those before the end of the window last checked need nothing more.
         var checkedUpTo = content.RowCount == 0 ? content.TextLength : content.Index.CheckpointAtOrBefore(0).Offset;
         var windows = 0;
-        foreach (var offset in Offsets(content, Encoding.ASCII.GetBytes(text)))
+        foreach (var offset in Offsets(content, needle))
         {
             if (offset < checkedUpTo)
             {
@@ -44,7 +45,7 @@ internal static class Find
             var record = first;
             foreach (var reader in PageReader.Records(content, first, count))
             {
-                found[record++] = RecordContains(reader, text, content.TextEncoding);
+                found[record++] = CellsContainAscii(reader, needle) || (HasNonAscii(reader) && RecordContains(reader, text, content.TextEncoding));
             }
         }
         for (var row = 0; row < keep.Length; row++)
@@ -52,6 +53,46 @@ internal static class Find
             keep[row] &= found[row];
         }
     }
+
+    /// <summary>Whether a cell holds the ASCII text in either case, compared as bytes (no strings made).</summary>
+    private static bool CellsContainAscii(CsvReader reader, byte[] needle)
+    {
+        var (lower, upper) = Cases(needle[0]);
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var cell = reader.GetSpan(i);
+            for (var from = 0; from <= cell.Length - needle.Length;)
+            {
+                var at = cell[from..].IndexOfAny(lower, upper);
+                if (at < 0)
+                {
+                    break;
+                }
+                from += at;
+                if (from + needle.Length <= cell.Length && Ascii.EqualsIgnoreCase(cell.Slice(from, needle.Length), needle))
+                {
+                    return true;
+                }
+                from++;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether a cell has a non-ASCII character, whose case folding (as .NET's ignore-case compares) the byte search cannot see.</summary>
+    private static bool HasNonAscii(CsvReader reader)
+    {
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            if (!Ascii.IsValid(reader.GetSpan(i)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static (byte Lower, byte Upper) Cases(byte first) => ((byte)char.ToLowerInvariant((char)first), (byte)char.ToUpperInvariant((char)first));
 
     private static bool RecordContains(CsvReader reader, string text, Encoding encoding)
     {
@@ -69,9 +110,7 @@ internal static class Find
     /// <summary>Where the text's bytes (in either ASCII case) start in the table's text, in order; matches across segment ends included.</summary>
     private static IEnumerable<long> Offsets(TableContent content, byte[] needle)
     {
-        var first = needle[0];
-        var lower = (byte)char.ToLowerInvariant((char)first);
-        var upper = (byte)char.ToUpperInvariant((char)first);
+        var (lower, upper) = Cases(needle[0]);
         long start = 0;
         byte[] carry = [];
         foreach (var segment in content.Text.Segments(content.TextLength))
