@@ -124,4 +124,27 @@ public sealed class ViewCacheTests
         Assert.Equal(lower.GetProperty("totalRows").GetInt64(), again.GetProperty("totalRows").GetInt64());
         Assert.Equal("ROW 1", again.GetProperty("view").GetProperty("q").GetString());
     }
+
+    [Fact]
+    public async Task OneClientsViewsTakeAtMostAQuarterOfTheCacheAndMakeRoomFromTheirOwn()
+    {
+        // Caches may hold 1.5 MB (half of 3 MB): one client's views 375 KB of it. Views of 200 KB.
+        await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "3000000").With("TsvLive:MaxBytesInMemoryShare", "0.5");
+        var cache = app.Services.GetRequiredService<ViewCache>();
+        var computed = new List<string>();
+        int[] View(string key, string client) => cache.GetOrAdd("table", 1, key, () =>
+        {
+            computed.Add(key);
+            return new int[1];
+        }, _ => 200_000, Ct, client);
+
+        View("a1", "flooder");
+        View("a2", "flooder"); // over the flooder's share: its own oldest, a1, makes room
+        View("b1", "someone else");
+        View("a3", "flooder"); // again from its own: a2 goes, b1 stays
+        View("b1", "someone else");
+        View("a1", "flooder");
+
+        Assert.Equal(["a1", "a2", "b1", "a3", "a1"], computed);
+    }
 }

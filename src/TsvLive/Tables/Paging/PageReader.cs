@@ -3,6 +3,7 @@ using System.Net;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
@@ -53,7 +54,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         try
         {
             using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
-            rows = views.Rows(table.Id, version.Version, content, view, cancellationToken);
+            rows = views.Rows(table.Id, version.Version, content, view, ClientAddress.Key(client, options.Value.IPv6PrefixLength), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -16,11 +16,16 @@ internal sealed class ViewCache
     /// <summary>The budget's owner for cache memory (so caches together hold at most one address's share).</summary>
     public const string Owner = "view caches";
 
+    /// <summary>One client's views may hold this part (a quarter) of what caches may hold.</summary>
+    private const int ClientShareDivisor = 4;
+
     private readonly MemoryBudget _budget;
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Id, string Key), Entry> _entries = [];
     private readonly LinkedList<(string Id, string Key)> _recent = [];
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    // What the entries each client asked for hold (views' rows; column values and orders are shared by all, charged to none).
+    private readonly Dictionary<string, long> _heldBy = new(StringComparer.Ordinal);
     private long _heldBytes;
 
     public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics)
@@ -47,13 +52,18 @@ internal sealed class ViewCache
     /// When the asker computing it gives up (its token cancelled), the others waiting for it compute
     /// it again themselves, unless their own token is cancelled too.
     /// </summary>
-    public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size, CancellationToken cancellationToken) where T : class
+    /// <param name="client">
+    /// The client the entry is for (its address key), when it is theirs alone (a view's rows): a client
+    /// may hold a quarter of what caches may hold, and beyond that its own oldest entries make room first.
+    /// </param>
+    public T GetOrAdd<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size, CancellationToken cancellationToken, string? client = null)
+        where T : class
     {
         while (true)
         {
             try
             {
-                return GetOrAddOnce(tableId, version, key, compute, size);
+                return GetOrAddOnce(tableId, version, key, compute, size, client);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -62,7 +72,7 @@ internal sealed class ViewCache
         }
     }
 
-    private T GetOrAddOnce<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size) where T : class
+    private T GetOrAddOnce<T>(string tableId, int version, string key, Func<T> compute, Func<T, long> size, string? client) where T : class
     {
         Entry entry;
         lock (_lock)
@@ -84,7 +94,7 @@ internal sealed class ViewCache
             }
             else
             {
-                entry = new Entry(new Lazy<object>(() => compute()), _recent.AddFirst((tableId, key)));
+                entry = new Entry(new Lazy<object>(() => compute()), _recent.AddFirst((tableId, key)), client);
                 _entries.Add((tableId, key), entry);
             }
         }
@@ -106,10 +116,14 @@ internal sealed class ViewCache
             if (entry.Size == 0 && _entries.TryGetValue((tableId, key), out var current) && current == entry)
             {
                 var bytes = Math.Max(1, size((T)value));
-                if (MakeRoom(bytes))
+                if (MakeRoom(bytes, client))
                 {
                     entry.Size = bytes;
                     _heldBytes += bytes;
+                    if (client is not null)
+                    {
+                        _heldBy[client] = _heldBy.GetValueOrDefault(client) + bytes;
+                    }
                 }
                 else
                 {
@@ -144,11 +158,23 @@ internal sealed class ViewCache
     /// entries while that is what stands in the way (a cache full of one viewer's old sorts makes room
     /// for another's new one, instead of recomputing it on every page). Never evicts a table.
     /// </summary>
-    private bool MakeRoom(long bytes)
+    private bool MakeRoom(long bytes, string? client)
     {
         if (bytes > _budget.AddressLimit)
         {
             return false; // more than caches may ever hold: emptying the cache would not help
+        }
+        // A client over its share makes room from its own entries, oldest first: it cannot push everyone else's out.
+        var share = _budget.AddressLimit / ClientShareDivisor;
+        for (var node = _recent.Last; client is not null && _heldBy.GetValueOrDefault(client) + bytes > share && node is not null;)
+        {
+            var previous = node.Previous;
+            var entry = _entries[node.Value];
+            if (entry.Client == client && entry.Size > 0)
+            {
+                Remove(node.Value, entry);
+            }
+            node = previous;
         }
         while (!_budget.TryReserveWithoutEviction(bytes, Owner))
         {
@@ -201,12 +227,18 @@ internal sealed class ViewCache
         {
             _budget.Release(entry.Size, Owner);
             _heldBytes -= entry.Size;
+            if (entry.Client is { } client && (_heldBy[client] -= entry.Size) <= 0)
+            {
+                _heldBy.Remove(client);
+            }
         }
         return entry.Size;
     }
 
-    private sealed class Entry(Lazy<object> value, LinkedListNode<(string Id, string Key)> node)
+    private sealed class Entry(Lazy<object> value, LinkedListNode<(string Id, string Key)> node, string? client)
     {
+        public string? Client => client;
+
         public Lazy<object> Value => value;
 
         public LinkedListNode<(string Id, string Key)> Node => node;

@@ -14,7 +14,8 @@ namespace TsvLive.Tables.Views;
 internal sealed class ViewEngine(ViewCache cache)
 {
     /// <summary>The view's rows, or null when it is the table itself (no filter, find or sort).</summary>
-    public int[]? Rows(string tableId, int version, TableContent content, ViewRequest view, CancellationToken cancellationToken)
+    /// <param name="client">The asker's address key: a view's rows are charged to its share of the cache.</param>
+    public int[]? Rows(string tableId, int version, TableContent content, ViewRequest view, string? client, CancellationToken cancellationToken)
     {
         if (view.IsEmpty)
         {
@@ -25,14 +26,15 @@ internal sealed class ViewEngine(ViewCache cache)
             throw new TableArrivingException();
         }
         int[]? selected = view.Selects
-            ? cache.GetOrAdd(tableId, version, view.SelectionKey, () => Select(tableId, version, content, view, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken)
+            ? cache.GetOrAdd(
+                tableId, version, view.SelectionKey, () => Select(tableId, version, content, view, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client)
             : null;
         if (view.Sort.Count == 0)
         {
             return selected;
         }
         return cache.GetOrAdd(
-            tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken);
+            tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client);
     }
 
     /// <summary>Whether the view's rows would have to be computed (not the table itself, nor cached).</summary>
