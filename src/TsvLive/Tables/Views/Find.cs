@@ -26,25 +26,39 @@ internal static class Find
         }
         var found = new bool[keep.Length];
         var needle = Encoding.ASCII.GetBytes(text);
-        // Matches come in order: those before the end of the window last checked need nothing more.
-        var checkedUpTo = content.RowCount == 0 ? content.TextLength : content.Index.CheckpointAtOrBefore(0).Offset;
+        // Matches come in order. A window is parsed once, from its first record to the one holding its
+        // last match (no further), and the matches in it need nothing more.
+        var headerEnd = content.RowCount == 0 ? content.TextLength : content.Index.CheckpointAtOrBefore(0).Offset;
+        using var offsets = Offsets(content, needle).GetEnumerator();
+        var more = offsets.MoveNext();
         var windows = 0;
-        foreach (var offset in Offsets(content, needle))
+        while (more)
         {
-            if (offset < checkedUpTo)
+            var offset = offsets.Current;
+            if (offset < headerEnd)
             {
+                more = offsets.MoveNext();
                 continue;
             }
             if (++windows % WindowsBetweenChecks == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            var (first, _) = content.Index.CheckpointAtOrBeforeOffset(offset, content.RowCount);
+            var (first, start) = content.Index.CheckpointAtOrBeforeOffset(offset, content.RowCount);
             var count = (int)Math.Min(RecordIndex.Stride, content.RowCount - first);
-            checkedUpTo = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var next) ? next : content.TextLength;
+            var windowEnd = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var next) ? next : content.TextLength;
+            var lastMatch = offset;
+            while ((more = offsets.MoveNext()) && offsets.Current < windowEnd)
+            {
+                lastMatch = offsets.Current;
+            }
             var record = first;
             foreach (var reader in PageReader.Records(content, first, count))
             {
+                if (start + reader.ByteOffset > lastMatch)
+                {
+                    break; // this record and the rest of the window start after the last match
+                }
                 found[record++] = CellsContainAscii(reader, needle) || (HasNonAscii(reader) && RecordContains(reader, text, content.TextEncoding));
             }
         }
