@@ -160,9 +160,9 @@ internal sealed class ViewCache
     /// </summary>
     private bool MakeRoom(long bytes, string? client)
     {
-        if (bytes > _budget.AddressLimit)
+        if (bytes > _budget.AddressLimit || _budget.Held - _heldBytes + bytes > _budget.Limit)
         {
-            return false; // more than caches may ever hold: emptying the cache would not help
+            return false; // more than caches may hold, or tables fill the budget: emptying the cache would not help
         }
         // A client over its share makes room from its own entries, oldest first: it cannot push everyone else's out.
         var share = _budget.AddressLimit / ClientShareDivisor;
