@@ -237,7 +237,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         Line($"## Page flood: {scale.FloodConnections} connections from one address, {scale.FloodPagesEach} pages of 1 MB each");
         Line($"- another address paging (100 rows) before: {before}");
         Line($"- the same during the flood: {during}");
-        Line($"- flood reads served {served:N0}, refused {refused:N0} (the default limit: 8 page reads in flight per address); server RSS peak {peak / 1e6:0} MB");
+        Line($"- flood reads served {served:N0}, refused {refused:N0} (the default limits: 8 page reads at once per address, 1,000 more waiting their turn); server RSS peak {peak / 1e6:0} MB");
         Line("");
     }
 

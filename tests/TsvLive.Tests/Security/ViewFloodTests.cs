@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Tables.Views;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Security;
@@ -35,7 +37,15 @@ public sealed class ViewFloodTests
             (await flooder.GetAsync($"/api/tables/{created.Id}/rows?filter=2:contains:{i}{i}{i}", Ct)).EnsureSuccessStatusCode();
             finished.Enqueue($"flood {i}");
         }).ToList();
-        await Task.Delay(100, Ct); // the flood's views are running and queued
+        // Once the flood's views wait behind the one running, the victim asks.
+        var queue = app.Services.GetRequiredService<ViewWorkQueue>();
+        using (var expired = new CancellationTokenSource(Timeouts.Default))
+        {
+            while (queue.Waiting < 5)
+            {
+                await Task.Delay(5, expired.Token);
+            }
+        }
         (await victim.GetAsync($"/api/tables/{created.Id}/rows?filter=2:contains:777", Ct)).EnsureSuccessStatusCode();
         finished.Enqueue("victim");
         await Task.WhenAll(flood).WithTimeout(TimeSpan.FromSeconds(60));

@@ -23,6 +23,18 @@ internal sealed class ViewWorkQueue(IOptions<TsvLiveOptions> options)
 
     private int Places => options.Value.MaxViewComputations ?? Math.Max(1, Environment.ProcessorCount - 1);
 
+    /// <summary>How many computations wait for a place (cancelled ones included until their turn passes).</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Values.Sum(q => q.Count);
+            }
+        }
+    }
+
     /// <summary>Waits for a place (given back when the result is disposed); the caller's token ends the wait.</summary>
     public async Task<IDisposable> EnterAsync(IPAddress? address, CancellationToken cancellationToken)
     {
