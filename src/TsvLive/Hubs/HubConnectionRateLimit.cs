@@ -27,9 +27,8 @@ internal static class HubConnectionRateLimit
                 {
                     return RateLimitPartition.GetNoLimiter("connect");
                 }
-                var options = context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value;
-                var perMinute = options.HubConnectionsPerMinute;
-                return RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(context.Connection.RemoteIpAddress, options.IPv6PrefixLength),
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
+                return RateLimitPartition.GetTokenBucketLimiter(context.ClientKey(),
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = perMinute,
@@ -42,13 +41,11 @@ internal static class HubConnectionRateLimit
             limiter.OnRejected = (context, _) =>
             {
                 var services = context.HttpContext.RequestServices;
-                var options = services.GetRequiredService<IOptions<TsvLiveOptions>>().Value;
-                var perMinute = options.HubConnectionsPerMinute;
+                var perMinute = services.GetRequiredService<IOptions<TsvLiveOptions>>().Value.HubConnectionsPerMinute;
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60.0 / perMinute);
                 var detail = $"Your network has opened {perMinute} live {(perMinute == 1 ? "connection" : "connections")} to this server in the last minute, the most one address may. " +
                     "The table is still shown, without live updates; the page connects again by itself.";
-                services.GetRequiredService<HubRefusals>().Refused(
-                    ClientAddress.Key(context.HttpContext.Connection.RemoteIpAddress, options.IPv6PrefixLength), detail, retryAfter);
+                services.GetRequiredService<HubRefusals>().Refused(context.HttpContext.ClientKey(), detail, retryAfter);
                 throw new TooManyRequestsException(detail, retryAfter);
             };
         });

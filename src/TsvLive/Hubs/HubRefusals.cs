@@ -18,7 +18,7 @@ internal sealed class HubRefusals(TimeProvider clock)
     /// <summary>A refusal: what the client was told, and when a new connection may succeed.</summary>
     public sealed record Refusal(string Detail, DateTimeOffset Until);
 
-    /// <param name="client">The client's key (<see cref="Limits.ClientAddress.Key"/>).</param>
+    /// <param name="client">The client's key (<see cref="Limits.ClientAddress.ClientKey"/>).</param>
     public void Refused(string client, string detail, TimeSpan retryAfter)
     {
         var now = clock.GetUtcNow();
@@ -42,8 +42,7 @@ internal sealed class HubRefusals(TimeProvider clock)
     /// <summary>The refusal still in force for the client, if any.</summary>
     public Refusal? Current(string client)
     {
-        var key = client;
-        if (!_refusals.TryGetValue(key, out var refusal))
+        if (!_refusals.TryGetValue(client, out var refusal))
         {
             return null;
         }
@@ -51,7 +50,7 @@ internal sealed class HubRefusals(TimeProvider clock)
         {
             return refusal;
         }
-        _refusals.TryRemove(new KeyValuePair<string, Refusal>(key, refusal));
+        _refusals.TryRemove(new KeyValuePair<string, Refusal>(client, refusal));
         return null;
     }
 }

@@ -1,6 +1,9 @@
 using MessagePack;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TsvLive.Errors;
+using TsvLive.Limits;
 using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
@@ -47,12 +50,11 @@ internal static class HubServiceExtensions
     /// Whether this client address may open a live connection now: 200 <c>{ live: true }</c>, or the
     /// 429 problem+json (with Retry-After) it was refused with, which a browser cannot read from a refused WebSocket.
     /// </summary>
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<LiveConnection> LiveConnection(
-        HttpContext http, HubRefusals refusals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<TsvLiveOptions> options)
+    private static Ok<LiveConnection> LiveConnection(HttpContext http, HubRefusals refusals, TimeProvider clock)
     {
-        if (refusals.Current(Limits.ClientAddress.Key(http.Connection.RemoteIpAddress, options.Value.IPv6PrefixLength)) is { } refusal)
+        if (refusals.Current(http.ClientKey()) is { } refusal)
         {
-            throw new Errors.TooManyRequestsException(refusal.Detail, refusal.Until - clock.GetUtcNow());
+            throw new TooManyRequestsException(refusal.Detail, refusal.Until - clock.GetUtcNow());
         }
         return TypedResults.Ok(new LiveConnection(true));
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
@@ -63,8 +64,7 @@ internal sealed class TablesHub(
     }
 
     /// <summary>A column's stats (N from 1), as GET /api/tables/{id}/columns/{N}.</summary>
-    public Task<ColumnStats> GetColumnStats(string id, int column) =>
-        stats.ReadAsync(id, column, Context.GetHttpContext()?.Connection.RemoteIpAddress, Context.ConnectionAborted);
+    public Task<ColumnStats> GetColumnStats(string id, int column) => stats.ReadAsync(id, column, Client, Context.ConnectionAborted);
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);
@@ -88,11 +88,15 @@ internal sealed class TablesHub(
     private async Task<TablePage> ReadRowsAsync(string id, RowsRequest? request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var reading = await pageReads.EnterAsync(Context.GetHttpContext()?.Connection.RemoteIpAddress, cancellationToken);
-        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), Context.GetHttpContext()?.Connection.RemoteIpAddress, cancellationToken);
+        var client = Client;
+        using var reading = await pageReads.EnterAsync(client, cancellationToken);
+        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), client, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;
     }
+
+    /// <summary>The connection's client, as the per-address limits count it.</summary>
+    private string Client => Context.GetHttpContext()?.ClientKey() ?? "unknown";
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace TsvLive.Limits;
 
@@ -36,4 +37,8 @@ internal static class ClientAddress
 
     /// <summary>The same, as the text limits key on ("unknown" when there is no address).</summary>
     public static string Key(IPAddress? address, int ipv6PrefixLength) => Of(address, ipv6PrefixLength)?.ToString() ?? "unknown";
+
+    /// <summary>The client of a request (its address as seen after a known proxy's headers), as every per-request limit keys on it.</summary>
+    public static string ClientKey(this HttpContext http) =>
+        Key(http.Connection.RemoteIpAddress, http.RequestServices.GetRequiredService<IOptions<TsvLiveOptions>>().Value.IPv6PrefixLength);
 }

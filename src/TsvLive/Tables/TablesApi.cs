@@ -4,6 +4,7 @@ using System.Numerics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
+using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
@@ -60,9 +61,10 @@ internal static class TablesApi
         TsvLiveMetrics metrics, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var reading = await gate.EnterAsync(http.Connection.RemoteIpAddress, cancellationToken);
+        var client = http.ClientKey();
+        using var reading = await gate.EnterAsync(client, cancellationToken);
         var request = new RowsRequest(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
-        var plan = await pages.PlanAsync(id, request, http.Connection.RemoteIpAddress, cancellationToken);
+        var plan = await pages.PlanAsync(id, request, client, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
     }
@@ -71,7 +73,7 @@ internal static class TablesApi
     private static async Task<FileContentHttpResult> GetCellAsync(
         string id, string row, string column, bool? download, HttpContext http, PageReader pages, PageReadGate gate, CancellationToken cancellationToken)
     {
-        using var reading = await gate.EnterAsync(http.Connection.RemoteIpAddress, cancellationToken);
+        using var reading = await gate.EnterAsync(http.ClientKey(), cancellationToken);
         var (rowNumber, columnNumber) = (ParseOrNull<long>(row, "row") ?? 0, ParseOrNull<int>(column, "column") ?? 0);
         var (text, version) = await pages.ReadCellAsync(id, rowNumber, columnNumber, cancellationToken);
         var name = download == true ? $"{Path.GetFileNameWithoutExtension(version.Name)}-row{rowNumber}-column{columnNumber}.txt" : null;
@@ -79,7 +81,7 @@ internal static class TablesApi
     }
 
     private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, HttpContext http, ColumnStatsReader stats, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, http.Connection.RemoteIpAddress, cancellationToken));
+        TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, http.ClientKey(), cancellationToken));
 
     private static async Task<FileStreamHttpResult> GetFile(string id, TableStore store, CancellationToken cancellationToken)
     {

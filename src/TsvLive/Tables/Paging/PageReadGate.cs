@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
@@ -30,14 +29,15 @@ internal sealed class PageReadGate : IDisposable
     }
 
     /// <summary>Takes a place for one page read (waiting for one if need be), given back when the result is disposed.</summary>
-    public async ValueTask<IDisposable> EnterAsync(IPAddress? address, CancellationToken cancellationToken)
+    /// <param name="client">The reader (<see cref="ClientAddress.ClientKey"/>).</param>
+    public async ValueTask<IDisposable> EnterAsync(string client, CancellationToken cancellationToken)
     {
         using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         waited.CancelAfter(_options.Value.MaxPageReadWait);
         RateLimitLease lease;
         try
         {
-            lease = await _reading.AcquireAsync(ClientAddress.Key(address, _options.Value.IPv6PrefixLength), 1, waited.Token).ConfigureAwait(false);
+            lease = await _reading.AcquireAsync(client, 1, waited.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Net;
 using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
-using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
@@ -19,15 +17,15 @@ namespace TsvLive.Tables.Paging;
 internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQueue work, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
-    /// <param name="client">Who asks: a view to compute waits its turn among the addresses (<see cref="ViewWorkQueue"/>).</param>
-    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, IPAddress? client, CancellationToken cancellationToken) =>
+    /// <param name="client">Who asks (<see cref="Limits.ClientAddress.ClientKey"/>): a view to compute waits its turn among the clients (<see cref="ViewWorkQueue"/>).</param>
+    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, string client, CancellationToken cancellationToken) =>
         (await PlanAsync(id, request, client, cancellationToken).ConfigureAwait(false)).ToPage();
 
     /// <summary>
     /// Which rows a page holds, checked against every limit; nothing is read yet. With a view (sort,
     /// filter, find), its rows are computed first, or taken from the cache.
     /// </summary>
-    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, IPAddress? client, CancellationToken cancellationToken)
+    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, string client, CancellationToken cancellationToken)
     {
         var (page, pageSize) = (request.Page, request.PageSize);
         var size = pageSize ?? options.Value.DefaultPageSize;
@@ -54,7 +52,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         try
         {
             using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
-            rows = views.Rows(table.Id, version.Version, content, view, ClientAddress.Key(client, options.Value.IPv6PrefixLength), cancellationToken);
+            rows = views.Rows(table.Id, version.Version, content, view, client, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -19,8 +19,8 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     private const int TopCount = 10;
     private const int Bins = 20;
 
-    /// <param name="client">Who asks: stats to compute wait their turn among the addresses (<see cref="ViewWorkQueue"/>).</param>
-    public async Task<ColumnStats> ReadAsync(string? id, int column, System.Net.IPAddress? client, CancellationToken cancellationToken)
+    /// <param name="client">Who asks (<see cref="Limits.ClientAddress.ClientKey"/>): stats to compute wait their turn among the clients (<see cref="ViewWorkQueue"/>).</param>
+    public async Task<ColumnStats> ReadAsync(string? id, int column, string client, CancellationToken cancellationToken)
     {
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var version = table.Current;

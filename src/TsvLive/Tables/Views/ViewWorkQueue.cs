@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Limits;
@@ -36,9 +35,9 @@ internal sealed class ViewWorkQueue(IOptions<TsvLiveOptions> options)
     }
 
     /// <summary>Waits for a place (given back when the result is disposed); the caller's token ends the wait.</summary>
-    public async Task<IDisposable> EnterAsync(IPAddress? address, CancellationToken cancellationToken)
+    /// <param name="client">The asker (<see cref="ClientAddress.ClientKey"/>).</param>
+    public async Task<IDisposable> EnterAsync(string client, CancellationToken cancellationToken)
     {
-        var client = ClientAddress.Key(address, options.Value.IPv6PrefixLength);
         TaskCompletionSource<IDisposable> waiter;
         lock (_lock)
         {
