@@ -85,10 +85,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
                 ? $"row: this table has no rows, so there is no row {row}."
                 : $"row: {row} is not a row number; this table has rows 1 to {content.RowCount:N0}.");
         }
-        if (column < 1 || column > content.Columns.Count)
-        {
-            throw new InvalidPageRequestException($"column: {column} is not a column number; this table has columns 1 to {content.Columns.Count:N0}.");
-        }
+        ViewRequest.RequireColumn(column, content.Columns.Count);
         foreach (var reader in Records(content, row - 1, 1))
         {
             var cell = column - 1 < reader.FieldCount ? reader.GetSpan(column - 1) : [];
@@ -205,28 +202,6 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
                 }
             }
         }
-    }
-
-    /// <summary>The data record whose bytes hold <paramref name="offset"/> of the text; −1 when it lies before the first (in the header).</summary>
-    internal static long RecordContaining(TableContent content, long offset)
-    {
-        var (checkpoint, start) = content.Index.CheckpointAtOrBeforeOffset(offset, content.RowCount);
-        if (checkpoint < 0)
-        {
-            return -1;
-        }
-        var found = -1L;
-        var record = checkpoint;
-        // The text given to the reader starts at the checkpoint, so its offsets count from there.
-        foreach (var reader in Records(content, checkpoint, (int)Math.Min(RecordIndex.Stride, content.RowCount - checkpoint)))
-        {
-            if (start + reader.ByteOffset > offset)
-            {
-                break;
-            }
-            found = record++;
-        }
-        return found;
     }
 
     /// <summary>The records first .. first + count − 1 of <paramref name="text"/>, which starts at record <paramref name="textStartsAt"/>.</summary>

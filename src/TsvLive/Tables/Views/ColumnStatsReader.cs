@@ -25,10 +25,7 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var version = table.Current;
         var content = version.Content();
-        if (column < 1 || column > content.Columns.Count)
-        {
-            throw new InvalidPageRequestException($"column: {column} is not a column number; this table has columns 1 to {content.Columns.Count}.");
-        }
+        ViewRequest.RequireColumn(column, content.Columns.Count);
         if (!content.Complete)
         {
             throw new TableArrivingException();

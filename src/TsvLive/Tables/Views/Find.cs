@@ -74,20 +74,9 @@ internal static class Find
         var (lower, upper) = Cases(needle[0]);
         for (var i = 0; i < reader.FieldCount; i++)
         {
-            var cell = reader.GetSpan(i);
-            for (var from = 0; from <= cell.Length - needle.Length;)
+            if (NextMatch(reader.GetSpan(i), 0, needle, lower, upper) >= 0)
             {
-                var at = cell[from..].IndexOfAny(lower, upper);
-                if (at < 0)
-                {
-                    break;
-                }
-                from += at;
-                if (from + needle.Length <= cell.Length && Ascii.EqualsIgnoreCase(cell.Slice(from, needle.Length), needle))
-                {
-                    return true;
-                }
-                from++;
+                return true;
             }
         }
         return false;
@@ -154,22 +143,30 @@ internal static class Find
     private static List<int> Matches(ReadOnlyMemory<byte> memory, byte[] needle, byte lower, byte upper)
     {
         var found = new List<int>();
-        var span = memory.Span;
-        var from = 0;
+        for (var at = NextMatch(memory.Span, 0, needle, lower, upper); at >= 0; at = NextMatch(memory.Span, at + 1, needle, lower, upper))
+        {
+            found.Add(at);
+        }
+        return found;
+    }
+
+    /// <summary>Where the text (either ASCII case; <paramref name="lower"/>/<paramref name="upper"/> its first byte's) next starts in <paramref name="span"/> from <paramref name="from"/>; −1 when nowhere.</summary>
+    private static int NextMatch(ReadOnlySpan<byte> span, int from, byte[] needle, byte lower, byte upper)
+    {
         while (from <= span.Length - needle.Length)
         {
             var i = span[from..].IndexOfAny(lower, upper);
             if (i < 0)
             {
-                break;
+                return -1;
             }
             var at = from + i;
             if (at + needle.Length <= span.Length && Ascii.EqualsIgnoreCase(span.Slice(at, needle.Length), needle))
             {
-                found.Add(at);
+                return at;
             }
             from = at + 1;
         }
-        return found;
+        return -1;
     }
 }

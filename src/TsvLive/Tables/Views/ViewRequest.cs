@@ -160,6 +160,15 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
             ? n - 1
             : throw Bad(parameter, $"'{Shorten(text)}' is not a column number; this table has columns 1 to {columns}.");
 
+    /// <summary>Refuses a 1-based <paramref name="column"/> the table does not have (a 400 naming the parameter "column").</summary>
+    public static void RequireColumn(int column, int columns)
+    {
+        if (column < 1 || column > columns)
+        {
+            throw Bad("column", $"{column} is not a column number; this table has columns 1 to {columns:N0}.");
+        }
+    }
+
     private static InvalidPageRequestException Bad(string parameter, string detail) => new($"{parameter}: {detail}");
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
