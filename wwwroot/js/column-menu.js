@@ -1,7 +1,7 @@
 // The menu of one column: sort, a filter fitting the column's type, and the column's stats
 // (counts, top values with bars, a histogram drawn from the data). Built with DOM calls only.
 
-import { formatCount } from "./format.js";
+import { capitalize, formatCount } from "./format.js";
 import { acceptedValues, kindOf, valueFits } from "./view-state.js";
 
 const svgNs = "http://www.w3.org/2000/svg";
@@ -175,7 +175,7 @@ export function createColumnMenu(panel, { onSort, onFilter, loadStats, viewSelec
       op.append(element("option", { value, text: label }));
     }
     // What the column accepts is said under the fields, and a value it cannot hold is refused here, before it reaches the view.
-    const accepts = element("p", { className: "hint", id: "filter-accepts", text: `${capitalize(kind === "text" ? "any text" : acceptedValues(type))}.` });
+    const accepts = element("p", { className: "hint", id: "filter-accepts", text: `${capitalize(acceptedValues(type))}.` });
     const problem = element("p", { className: "error", id: "filter-problem", role: "alert", hidden: "" });
     const described = "filter-accepts filter-problem";
     const first = kind === "boolean"
@@ -324,8 +324,4 @@ function histogram(bins) {
     svg.append(rect);
   });
   return svg;
-}
-
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

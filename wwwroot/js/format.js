@@ -1,4 +1,4 @@
-// Numbers and sizes as people read them.
+// Numbers, sizes and sentences as people read them.
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -19,4 +19,9 @@ export function formatBytes(bytes) {
 
 export function plural(n, one, many) {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** The text with its first letter in capitals, to start a sentence. */
+export function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -5,6 +5,8 @@
 
 /* global signalR */
 
+import { viewQuery } from "./view-state.js";
+
 const superseded = Object.freeze({ code: "superseded", message: "A newer request replaced this one." });
 const unreachable = Object.freeze({
   code: "unreachable",
@@ -83,12 +85,7 @@ function overHttp(path) {
   return { promise, cancel: () => controller.abort() };
 }
 
+/** The rows endpoint's query: the view as the address writes it, and the page. */
 function query({ page, pageSize, sort = [], filter = [], q = null }) {
-  const parameters = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
-  sort.forEach((s) => parameters.append("sort", s));
-  filter.forEach((f) => parameters.append("filter", f));
-  if (q) {
-    parameters.set("q", q);
-  }
-  return parameters.toString();
+  return [...viewQuery({ sort, filter, q: q ?? "" }), `page=${page}`, `pageSize=${pageSize}`].join("&");
 }

@@ -1,7 +1,7 @@
 // The table page, /t/{id}: header, rows, pager, live replacement, viewers, sharing and replacing.
 
 import { editKeyFor, forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
-import { formatBytes, formatCount, plural } from "./format.js";
+import { capitalize, formatBytes, formatCount, plural } from "./format.js";
 import { enableExpandingCells, renderGrid } from "./grid.js";
 import { describeError } from "./hub.js";
 import { createNotices } from "./notices.js";
@@ -664,8 +664,4 @@ function query(page, pageSize, view) {
 
 function isTyping(target) {
   return target instanceof Element && (target.closest("input, select, textarea, [contenteditable]") !== null);
-}
-
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
