@@ -121,17 +121,6 @@ public sealed class ProxyTests(ClusterScript cluster, ChromiumFixture chromium) 
         await Expect(page.Locator("#table-error")).ToBeHiddenAsync();
     }
 
-    private static async Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string? origin = null, string? forwardedFor = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/tables/negotiate?negotiateVersion=1");
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-        if (forwardedFor is not null)
-        {
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
-        }
-        return await http.SendAsync(request, Ct);
-    }
+    private static Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string? origin = null, string? forwardedFor = null) =>
+        HubNegotiation.SendAsync(http, Ct, origin, forwardedFor);
 }

@@ -108,10 +108,5 @@ public sealed class CrowdTests
         await (await NegotiateAsync(proxy, "198.51.100.7")).AssertProblemAsync(HttpStatusCode.TooManyRequests, Ct, "too-many-requests");
     }
 
-    private static async Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string forwardedFor)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/tables/negotiate?negotiateVersion=1");
-        request.Headers.Add("X-Forwarded-For", forwardedFor);
-        return await http.SendAsync(request, Ct);
-    }
+    private static Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string forwardedFor) => HubNegotiation.SendAsync(http, Ct, forwardedFor: forwardedFor);
 }
