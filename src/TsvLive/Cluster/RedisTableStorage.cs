@@ -29,6 +29,8 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
     /// <summary>How long a replaced version's chunks stay for the instances still reading them.</summary>
     private static readonly TimeSpan s_replacedLife = TimeSpan.FromMinutes(1);
 
+    public bool KeepsTables => true;
+
     public bool IsAvailable => redis.IsConnected;
 
     public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)

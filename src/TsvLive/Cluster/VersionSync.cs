@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TsvLive.Hubs;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables;
 
 namespace TsvLive.Cluster;
@@ -18,6 +19,7 @@ internal sealed partial class VersionSync(
     RedisConnection redis,
     RedisTableStorage storage,
     TableStore store,
+    TableCatchUp catchUp,
     ITableEvents events,
     ViewerRegistry viewers,
     IOptions<TsvLiveOptions> options,
@@ -98,7 +100,7 @@ internal sealed partial class VersionSync(
             else if (stored[i] > table.Current.Version)
             {
                 table.NoteStoredVersion(stored[i]);
-                if (await store.CatchUpAsync(table, cancellationToken).ConfigureAwait(false))
+                if (await catchUp.CatchUpAsync(table, cancellationToken).ConfigureAwait(false))
                 {
                     LogCaughtUp(table.Id, table.Current.Version);
                     events.TableReplaced(TableInfo.Of(table));

@@ -14,10 +14,11 @@ internal abstract class TsvLiveException(string code, string title, string detai
 }
 
 /// <remarks>The id is repeated in the detail only when it is well formed (never a stranger's junk at length).</remarks>
-internal sealed class TableNotFoundException(string id) : TsvLiveException(
+/// <param name="id">The id asked for, when it looks like a table id (it is shown back); null otherwise.</param>
+internal sealed class TableNotFoundException(string? id) : TsvLiveException(
     "table-not-found",
     "Table not found",
-    (Tables.TableSecrets.LooksLikeId(id) ? $"There is no table with id '{id}'." : "There is no table with that id.") +
+    (id is not null ? $"There is no table with id '{id}'." : "There is no table with that id.") +
     " The link may be incomplete, or the table no longer exists.")
 {
     public override int StatusCode => StatusCodes.Status404NotFound;

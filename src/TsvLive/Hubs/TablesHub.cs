@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TsvLive.Limits;
 using TsvLive.Operations;
-using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables.Views;
+using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
 

@@ -88,8 +88,24 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
         public void Dispose() => Volatile.Write(ref table._replacing, 0);
     }
 
-    /// <summary>Publishes the data of <see cref="Current"/> once its upload has finished.</summary>
-    public TableVersion Finish(TableContent content, DateTimeOffset at) => Publish(v => v with { UpdatedAt = at, Source = content }).Next;
+    /// <summary>
+    /// Fixes the data of a new table's first version once its upload has finished (the version
+    /// number stays: it is the same version, now complete).
+    /// </summary>
+    public TableVersion Finish(TableContent content, DateTimeOffset at)
+    {
+        lock (_publishing)
+        {
+            var arriving = _current;
+            if (arriving.Source is TableContent)
+            {
+                throw new InvalidOperationException($"Version {arriving.Version} of table {id} is complete already.");
+            }
+            var finished = arriving with { UpdatedAt = at, Source = content };
+            Volatile.Write(ref _current, finished);
+            return finished;
+        }
+    }
 
     /// <summary>
     /// Publishes a stored version (a replacement made here, or one read back from another instance's)
@@ -109,17 +125,6 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
             NoteStoredVersion(next.Version);
             Volatile.Write(ref _current, next);
             return (previous, true);
-        }
-    }
-
-    private (TableVersion Previous, TableVersion Next) Publish(Func<TableVersion, TableVersion> next)
-    {
-        lock (_publishing)
-        {
-            var previous = _current;
-            var version = next(previous);
-            Volatile.Write(ref _current, version);
-            return (previous, version);
         }
     }
 }

@@ -8,6 +8,7 @@ using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables;

@@ -2,6 +2,8 @@ using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TsvLive.Tables.Memory;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
 using TsvLive.Tables.Views;
 using TsvLive.Web;
@@ -21,13 +23,16 @@ internal static class TablesServiceExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();
+        services.AddSingleton<StoredTableReader>();
+        services.AddSingleton<TableCatchUp>();
+        services.AddSingleton<TableMemory>();
+        services.AddSingleton(provider => provider.GetRequiredService<TableMemory>().Caches);
         // The data directory unless TsvLive:DataDirectory is empty (memory only), when no cluster store was registered before.
         services.TryAddSingleton<ITableStorage>(provider =>
             string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<TsvLiveOptions>>().Value.DataDirectory)
                 ? new MemoryOnlyStorage()
                 : ActivatorUtilities.CreateInstance<DataDirectoryStorage>(provider));
         services.AddSingleton<PageReader>();
-        services.AddSingleton<ViewCache>();
         services.AddSingleton<ViewEngine>();
         services.AddSingleton<ViewWorkQueue>();
         services.AddSingleton<ColumnStatsReader>();

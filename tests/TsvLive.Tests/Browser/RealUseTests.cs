@@ -283,7 +283,7 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
         await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(3);
 
         var table = await App.Store.GetAsync(id, Ct);
-        App.Store.Remove(table);
+        App.Memory.Drop(table);
         await CutNetworkAsync(page, offline: false);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This table is no longer on the server" })).ToBeVisibleAsync();

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TsvLive.Tables.Memory;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables;
-using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tests.Fixtures;
 
@@ -73,6 +74,8 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     internal TableStore Store => Services.GetRequiredService<TableStore>();
 
     internal MemoryBudget Budget => Services.GetRequiredService<MemoryBudget>();
+
+    internal TableMemory Memory => Services.GetRequiredService<TableMemory>();
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
 

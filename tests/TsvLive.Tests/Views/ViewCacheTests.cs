@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Tables.Memory;
 using TsvLive.Tables.Views;
 using TsvLive.Tests.Fixtures;
 
@@ -59,7 +60,7 @@ public sealed class ViewCacheTests
     public async Task WhenTheAskerComputingAnEntryGivesUpAnotherWaitingForItComputesItItself()
     {
         await using var app = new TsvLiveFactory();
-        var cache = app.Services.GetRequiredService<ViewCache>();
+        var cache = CacheOfEveryVersion(app);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var leaves = new CancellationTokenSource();
@@ -87,7 +88,7 @@ public sealed class ViewCacheTests
     {
         // Caches may hold one address's share: half of 3 MB. Entries of 600 KB: two fit, a third does not.
         await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "3000000").With("TsvLive:MaxBytesInMemoryShare", "0.5");
-        var cache = app.Services.GetRequiredService<ViewCache>();
+        var cache = CacheOfEveryVersion(app);
         var computed = new List<string>();
         int[] Entry(string key) => cache.GetOrAdd("table", 1, key, () =>
         {
@@ -130,7 +131,7 @@ public sealed class ViewCacheTests
     {
         // Caches may hold 1.5 MB (half of 3 MB): one client's views 375 KB of it. Views of 200 KB.
         await using var app = new TsvLiveFactory().With("TsvLive:MaxBytesInMemory", "3000000").With("TsvLive:MaxBytesInMemoryShare", "0.5");
-        var cache = app.Services.GetRequiredService<ViewCache>();
+        var cache = CacheOfEveryVersion(app);
         var computed = new List<string>();
         int[] View(string key, string client) => cache.GetOrAdd("table", 1, key, () =>
         {
@@ -147,4 +148,8 @@ public sealed class ViewCacheTests
 
         Assert.Equal(["a1", "a2", "b1", "a3", "a1"], computed);
     }
+
+    /// <summary>A cache of its own (not the app's, which keeps only versions of tables held in memory) for made-up tables.</summary>
+    private static ViewCache CacheOfEveryVersion(TsvLiveFactory app) =>
+        new(app.Budget, app.Services.GetRequiredService<TsvLive.Operations.TsvLiveMetrics>(), (_, _) => true);
 }

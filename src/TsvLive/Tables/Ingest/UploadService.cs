@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
+using TsvLive.Tables.Memory;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
 
 namespace TsvLive.Tables.Ingest;
@@ -13,9 +15,9 @@ namespace TsvLive.Tables.Ingest;
 /// </summary>
 internal sealed partial class UploadService(
     TableStore store,
+    TableMemory memory,
     ITableEvents events,
     UploadGate gate,
-    MemoryBudget budget,
     IOptions<TsvLiveOptions> options,
     TimeProvider clock,
     UploadDrain drain,
@@ -36,15 +38,16 @@ internal sealed partial class UploadService(
         var tableName = TableNames.Clean(name, options.Value.MaxNameLength);
         var editKey = TableSecrets.NewEditKey();
         Table? table = null;
+        using var reservation = memory.Reserve(uploader.AddressKey);
         try
         {
             // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
-            var content = await ReceiveAsync(chunks, uploader, isNew: true, credit: 0, ingest =>
+            var content = await ReceiveAsync(chunks, uploader, isNew: true, reservation, ingest =>
             {
                 var now = clock.GetUtcNow();
                 table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
                     new TableVersion(1, tableName, now, ingest, uploader.AddressKey));
-                store.Add(table);
+                memory.HoldArriving(table);
                 storage.Arriving(table.Id, arriving: true);
                 return table.Id;
             }, cancellationToken).ConfigureAwait(false);
@@ -52,7 +55,7 @@ internal sealed partial class UploadService(
             var finishedAt = clock.GetUtcNow();
             // A new table's id is new everywhere, so its first stored version is 1.
             await StoreAsync(finished, 1, tableName, finishedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
-            var version = finished.Finish(content, finishedAt);
+            var version = memory.Finish(finished, content, finishedAt, reservation);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
             LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -60,7 +63,7 @@ internal sealed partial class UploadService(
         }
         catch when (table is not null)
         {
-            store.Remove(table);
+            memory.Abandon(table);
             storage.Arriving(table.Id, arriving: false);
             throw;
         }
@@ -79,12 +82,12 @@ internal sealed partial class UploadService(
         }
         using var replacing = table.BeginReplacement();
         using var place = gate.Enter(uploader, newTable: false);
+        // The owner is never starved: the replacement may use the room of the version it replaces.
+        using var reservation = memory.Reserve(uploader.AddressKey, credit: table.Current.Content().HeldBytes);
         TableContent content;
         try
         {
-            // The owner is never starved: the replacement may use the room of the version it replaces.
-            var credit = table.Current.Content().HeldBytes;
-            content = await ReceiveAsync(chunks, uploader, isNew: false, credit, _ => table.Id, cancellationToken).ConfigureAwait(false);
+            content = await ReceiveAsync(chunks, uploader, isNew: false, reservation, _ => table.Id, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -106,8 +109,7 @@ internal sealed partial class UploadService(
             throw;
         }
         var version = new TableVersion(stored, tableName, replacedAt, content, uploader.AddressKey);
-        var (dropped, published) = table.Publish(version);
-        budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
+        var published = memory.Publish(table, version, reservation);
         var info = TableInfo.Of(table, version, content);
         if (published)
         {
@@ -121,20 +123,19 @@ internal sealed partial class UploadService(
 
     /// <summary>
     /// The one receive loop of creating and replacing: takes the chunks into a new ingest, holding
-    /// their memory in the budget, and tells the uploader and the watchers how far it got. On failure
-    /// it gives the memory back and logs why; on success the memory stays with the returned content.
+    /// their memory in <paramref name="reservation"/>, and tells the uploader and the watchers how far
+    /// it got. On failure it logs why (the caller's reservation gives the memory back); on success the
+    /// reservation holds exactly what the returned content holds.
     /// </summary>
     /// <param name="isNew">Whether this creates a table (rather than replacing one).</param>
-    /// <param name="credit">Memory the upload may count as free (a replacement: what the version it replaces holds).</param>
     /// <param name="tableIdAtFirstBytes">Called once the first bytes are in; gives the id progress is reported for.</param>
-    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew, long credit,
+    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew, MemoryReservation reservation,
         Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
     {
         using var running = drain.Track();
         var ingest = NewIngest();
         await using var _ = ingest.ConfigureAwait(false);
         string? tableId = null;
-        long reserved = 0;
         var arrivingNoted = Stopwatch.GetTimestamp();
         // A new table reports its first chunk at once (its id must reach the uploader); a replacement
         // waits one interval, so a small one costs its watchers one message, TableReplaced.
@@ -145,9 +146,7 @@ internal sealed partial class UploadService(
             await foreach (var chunk in Receive(chunks, cancellationToken).ConfigureAwait(false))
             {
                 ingest.Append(chunk.Span);
-                var held = ingest.HeldBytes;
-                budget.Reserve(held - reserved, uploader.AddressKey, credit);
-                reserved = held;
+                reservation.Resize(ingest.HeldBytes);
                 if (ingest.BytesReceived > 0)
                 {
                     tableId ??= tableIdAtFirstBytes(ingest);
@@ -160,20 +159,19 @@ internal sealed partial class UploadService(
                 }
             }
             var content = await ingest.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            budget.Reserve(content.HeldBytes - reserved, uploader.AddressKey, credit);
+            reservation.Resize(content.HeldBytes);
             return content;
         }
         catch (Exception e)
         {
-            budget.Release(reserved, uploader.AddressKey);
             LogFailed(tableId, ingest.BytesReceived, Reason(e));
             throw;
         }
     }
 
     /// <summary>
-    /// Stores a finished version before it is published. When storing fails, the version's memory is
-    /// given back and the upload fails with a clear error; what was stored and published before stays.
+    /// Stores a finished version before it is published. When storing fails, the upload fails with a
+    /// clear error (its reservation gives the memory back); what was stored and published before stays.
     /// </summary>
     private async Task<int> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, string chargedTo, CancellationToken cancellationToken)
     {
@@ -184,7 +182,6 @@ internal sealed partial class UploadService(
         }
         catch (Exception e)
         {
-            budget.Release(content.HeldBytes, chargedTo);
             LogNotStored(e, table.Id, version);
             if (e is IOException or UnauthorizedAccessException)
             {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
 using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
 using TsvLive.Tables.Views;
 

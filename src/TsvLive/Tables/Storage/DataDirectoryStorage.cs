@@ -49,6 +49,8 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     public string Root { get; }
 
+    public bool KeepsTables => true;
+
     public bool IsAvailable => true;
 
     public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)

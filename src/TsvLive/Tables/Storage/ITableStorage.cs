@@ -15,6 +15,12 @@ internal interface ITableStorage
     bool IsAvailable { get; }
 
     /// <summary>
+    /// Whether a stored table can be read back (false: memory only): only then may a table leave
+    /// memory to make room, since it comes back on demand.
+    /// </summary>
+    bool KeepsTables { get; }
+
+    /// <summary>
     /// Stores a finished version durably, before it is published: when this returns the version
     /// survives a crash; when it throws, the stored state is the previous one. <paramref name="table"/>'s
     /// version is the one proposed; a store shared by several instances may give a higher one (two
@@ -69,6 +75,8 @@ internal sealed class StoredVersionGoneException(string id)
 internal sealed class MemoryOnlyStorage : ITableStorage
 {
     public bool IsAvailable => true;
+
+    public bool KeepsTables => false;
 
     public Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken) => Task.FromResult(table.Version);
 

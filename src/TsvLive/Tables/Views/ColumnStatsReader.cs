@@ -1,7 +1,8 @@
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
+using TsvLive.Tables.Memory;
 using TsvLive.Tables.Paging;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Registry;
 
 namespace TsvLive.Tables.Views;
 

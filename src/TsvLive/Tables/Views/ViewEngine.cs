@@ -1,6 +1,7 @@
 using System.Text;
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
+using TsvLive.Tables.Memory;
 
 namespace TsvLive.Tables.Views;
 

@@ -1,7 +1,6 @@
 using TsvLive.Operations;
-using TsvLive.Tables.Storage;
 
-namespace TsvLive.Tables.Views;
+namespace TsvLive.Tables.Memory;
 
 /// <summary>
 /// What is expensive to compute per table version (a column's typed values and order, a view's
@@ -9,17 +8,16 @@ namespace TsvLive.Tables.Views;
 /// there, dropped before any table is evicted, never the reason an upload fails). Entries belong to
 /// a version: a newer version of the table drops the older one's. Concurrent askers of the same
 /// entry wait for one computation. A new entry that does not fit takes the room of the least
-/// recently used ones.
+/// recently used ones. Only entries of a version <see cref="TableMemory"/> holds are kept: it owns
+/// the cache, and forgets a version's entries when the version leaves memory or is replaced.
 /// </summary>
 internal sealed class ViewCache
 {
-    /// <summary>The budget's owner for cache memory (so caches together hold at most one address's share).</summary>
-    public const string Owner = "view caches";
-
     /// <summary>One client's views may hold this part (a quarter) of what caches may hold.</summary>
     private const int ClientShareDivisor = 4;
 
     private readonly MemoryBudget _budget;
+    private readonly Func<string, int, bool> _isHeld;
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Id, string Key), Entry> _entries = [];
     private readonly LinkedList<(string Id, string Key)> _recent = [];
@@ -28,10 +26,11 @@ internal sealed class ViewCache
     private readonly Dictionary<string, long> _heldBy = new(StringComparer.Ordinal);
     private long _heldBytes;
 
-    public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics)
+    /// <param name="isHeld">Whether a version of a table is held in memory (an entry of any other is computed for its asker only).</param>
+    public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics, Func<string, int, bool> isHeld)
     {
         _budget = budget;
-        budget.UseCacheEvictor(Evict);
+        _isHeld = isHeld;
         metrics.Observe("tsvlive.bytes.view_caches", "By", "Memory of cached column values, column orders and view rows", () => HeldBytes);
     }
 
@@ -115,6 +114,16 @@ internal sealed class ViewCache
         {
             if (entry.Size == 0 && _entries.TryGetValue((tableId, key), out var current) && current == entry)
             {
+                if (!_isHeld(tableId, version))
+                {
+                    // The version left memory (or was replaced) while this was computed: its caches are forgotten already.
+                    Remove((tableId, key), entry);
+                    if (!_entries.Keys.Any(k => k.Id == tableId))
+                    {
+                        _versions.Remove(tableId);
+                    }
+                    return (T)value;
+                }
                 var bytes = Math.Max(1, size((T)value));
                 if (MakeRoom(bytes, client))
                 {
@@ -143,13 +152,34 @@ internal sealed class ViewCache
         }
     }
 
-    /// <summary>Drops a table's entries (it left memory, or a newer version came).</summary>
-    public void Forget(string tableId)
+    /// <summary>
+    /// Drops a table's entries: all of them when it left memory, or (<paramref name="below"/>) those of
+    /// versions older than the one published; an older version's asker still computing keeps nothing.
+    /// </summary>
+    public void Forget(string tableId, int? below = null)
     {
         lock (_lock)
         {
+            if (below is { } version)
+            {
+                if (_versions.TryGetValue(tableId, out var held) && held < version)
+                {
+                    DropTable(tableId);
+                    _versions[tableId] = version;
+                }
+                return;
+            }
             DropTable(tableId);
             _versions.Remove(tableId);
+        }
+    }
+
+    /// <summary>Each kept entry's table and version (what the memory tests check against the tables held).</summary>
+    public IReadOnlyList<(string TableId, int Version)> Kept()
+    {
+        lock (_lock)
+        {
+            return [.. _entries.Where(e => e.Value.Size > 0).Select(e => (e.Key.Id, _versions[e.Key.Id]))];
         }
     }
 
@@ -176,7 +206,7 @@ internal sealed class ViewCache
             }
             node = previous;
         }
-        while (!_budget.TryReserveWithoutEviction(bytes, Owner))
+        while (!_budget.TryReserveForCaches(bytes))
         {
             var oldest = _recent.Last;
             while (oldest is not null && _entries[oldest.Value].Size == 0)
@@ -193,7 +223,7 @@ internal sealed class ViewCache
     }
 
     /// <summary>Frees at least <paramref name="bytes"/> if it can, least recently used first; returns what it freed.</summary>
-    private long Evict(long bytes)
+    public long Evict(long bytes)
     {
         long freed = 0;
         lock (_lock)
@@ -225,7 +255,7 @@ internal sealed class ViewCache
         _recent.Remove(entry.Node);
         if (entry.Size > 0)
         {
-            _budget.Release(entry.Size, Owner);
+            _budget.ReleaseFromCaches(entry.Size);
             _heldBytes -= entry.Size;
             if (entry.Client is { } client && (_heldBy[client] -= entry.Size) <= 0)
             {

@@ -1,6 +1,4 @@
-using TsvLive.Tables.Storage;
-
-namespace TsvLive.Tables.Views;
+namespace TsvLive.Tables.Memory;
 
 /// <summary>
 /// The memory a computation holds while it runs (column stats' distinct values), counted in the
@@ -19,7 +17,7 @@ internal sealed class WorkingMemory(MemoryBudget budget) : IDisposable
     {
         while (_used + bytes > _reserved)
         {
-            if (!budget.TryReserveWithoutEviction(Block, ViewCache.Owner))
+            if (!budget.TryReserveForCaches(Block))
             {
                 return false;
             }
@@ -31,7 +29,7 @@ internal sealed class WorkingMemory(MemoryBudget budget) : IDisposable
 
     public void Dispose()
     {
-        budget.Release(_reserved, ViewCache.Owner);
+        budget.ReleaseFromCaches(_reserved);
         _reserved = 0;
     }
 }
