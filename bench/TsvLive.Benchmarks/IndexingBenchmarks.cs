@@ -3,7 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CsvHelper;
-using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Benchmarks;
 
@@ -34,7 +34,7 @@ public class IndexingBenchmarks
     [Benchmark(Baseline = true, Description = "Floor: CsvHelper row-only scan")]
     public long CsvHelperRowScan()
     {
-        using var reader = CsvReader.Create(s_file, TsvFormat.Options(TsvLive.Tables.Dialect.Quoted));
+        using var reader = CsvReader.Create(s_file, TsvFormat.Options(Dialect.Quoted));
         long rows = 0;
         while (reader.Read())
         {

@@ -3,7 +3,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TsvLive.Tables;
-using TsvLive.Tables.Paging;
 
 namespace TsvLive.Benchmarks;
 
@@ -22,14 +21,14 @@ public class PageReadBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Page 1 of a 1,000-row table")]
-    public string[][] SmallFirst() => PageReader.Rows(s_small, 0, PageSize).ToArray();
+    public string[][] SmallFirst() => TableRecords.Rows(s_small, 0, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: first page")]
-    public string[][] LargeStart() => PageReader.Rows(s_large, 0, PageSize).ToArray();
+    public string[][] LargeStart() => TableRecords.Rows(s_large, 0, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: middle page")]
-    public string[][] LargeMiddle() => PageReader.Rows(s_large, 5_000_000 + 7, PageSize).ToArray();
+    public string[][] LargeMiddle() => TableRecords.Rows(s_large, 5_000_000 + 7, PageSize).ToArray();
 
     [Benchmark(Description = "10M rows: last page")]
-    public string[][] LargeEnd() => PageReader.Rows(s_large, 10_000_000 - PageSize, PageSize).ToArray();
+    public string[][] LargeEnd() => TableRecords.Rows(s_large, 10_000_000 - PageSize, PageSize).ToArray();
 }

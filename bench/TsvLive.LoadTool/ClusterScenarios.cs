@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Api;
 using TsvLive.Benchmarks;
-using TsvLive.Tables;
 
 namespace TsvLive.LoadTool;
 

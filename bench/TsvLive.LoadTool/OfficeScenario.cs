@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Api;
 using TsvLive.Benchmarks;
-using TsvLive.Tables;
 
 namespace TsvLive.LoadTool;
 

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using TsvLive.Api;
 using TsvLive.Benchmarks;
-using TsvLive.Hubs;
-using TsvLive.Tables;
 
 namespace TsvLive.LoadTool;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using TsvLive.Api;
 using TsvLive.Benchmarks;
-using TsvLive.Tables;
 
 namespace TsvLive.LoadTool;
 

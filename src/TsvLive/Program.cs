@@ -1,9 +1,9 @@
+using TsvLive.Api;
 using TsvLive.Cluster;
-using TsvLive.Errors;
 using TsvLive.Hubs;
 using TsvLive.Logging;
 using TsvLive.Operations;
-using TsvLive.Tables;
+using TsvLive.Tables.Hosting;
 using TsvLive.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = BrowserApp.WebRootPath });

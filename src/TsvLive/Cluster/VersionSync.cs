@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TsvLive.Hubs;
-using TsvLive.Tables.Registry;
 using TsvLive.Tables;
+using TsvLive.Tables.Registry;
 
 namespace TsvLive.Cluster;
 
@@ -103,7 +103,7 @@ internal sealed partial class VersionSync(
                 if (await catchUp.CatchUpAsync(table, cancellationToken).ConfigureAwait(false))
                 {
                     LogCaughtUp(table.Id, table.Current.Version);
-                    events.TableReplaced(TableInfo.Of(table));
+                    events.TableReplaced(table, table.Current);
                 }
             }
         }

@@ -1,4 +1,4 @@
-using TsvLive.Tables;
+using TsvLive.Api;
 
 namespace TsvLive.Hubs;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using TsvLive.Api;
 using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
@@ -11,7 +12,8 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
 {
     public static string Group(string tableId) => "table:" + tableId;
 
-    public void TableReplaced(TableInfo table) => Send(hub.Clients.Group(Group(table.Id)).TableReplaced(table));
+    public void TableReplaced(Table table, TableVersion version) =>
+        Send(hub.Clients.Group(Group(table.Id)).TableReplaced(TableInfo.Of(table, version, version.Content())));
 
     /// <summary>To every watcher of the table and to the uploading connection (once, if it also watches).</summary>
     public void UploadProgress(string tableId, long bytesReceived, long rowCount, string? uploaderConnectionId)

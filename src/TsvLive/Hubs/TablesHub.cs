@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TsvLive.Api;
 using TsvLive.Limits;
 using TsvLive.Operations;
-using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
+using TsvLive.Tables.Uploads;
 using TsvLive.Tables.Views;
-using TsvLive.Tables;
 
 namespace TsvLive.Hubs;
 
@@ -76,14 +76,15 @@ internal sealed class TablesHub(
         var aborted = Context.ConnectionAborted;
         var bytes = chunks.AsChunks(aborted);
         var http = Context.GetHttpContext()!;
-        var uploader = Uploader.Of(http, Context.ConnectionId);
+        var uploader = new Uploader(Context.ConnectionId, http.ClientKey());
         request ??= new UploadRequest(Name: null);
         if (request.Id is null)
         {
-            var links = TableLinks.For(http.Request, options.Value.PublicBaseUrl);
-            return await uploads.CreateAsync(bytes, request.Name, links, uploader, aborted);
+            var (table, version, editKey) = await uploads.CreateAsync(bytes, request.Name, uploader, aborted);
+            return TableCreated.Of(table, version, TableLinks.For(http.Request, options.Value.PublicBaseUrl), editKey);
         }
-        return await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
+        var (replaced, current) = await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
+        return TableInfo.Of(replaced, current);
     }
 
     private async Task<TablePage> ReadRowsAsync(string id, RowsRequest? request, CancellationToken cancellationToken)
@@ -91,7 +92,7 @@ internal sealed class TablesHub(
         var started = Stopwatch.GetTimestamp();
         var client = Client;
         using var reading = await pageReads.EnterAsync(client, cancellationToken);
-        var read = await pages.ReadAsync(id, request ?? new RowsRequest(), client, cancellationToken);
+        var read = TablePage.Of(await pages.PlanAsync(id, (request ?? new RowsRequest()).ToQuery(), client, cancellationToken));
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
         return read;
     }

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using TsvLive.Errors;
-using TsvLive.Web;
+using TsvLive.Limits;
 using IPNetwork = System.Net.IPNetwork;
 
 namespace TsvLive.Operations;
@@ -30,7 +30,7 @@ internal static class MetricsExtensions
     public static IEndpointRouteBuilder MapTsvLiveMetrics(this IEndpointRouteBuilder app)
     {
         var configured = app.ServiceProvider.GetRequiredService<IOptions<TsvLiveOptions>>().Value.MetricsNetworks;
-        IPNetwork[] allowed = [.. (configured.Length > 0 ? configured : s_defaultNetworks).Select(ProxyHeaders.TryParse).OfType<IPNetwork>()];
+        IPNetwork[] allowed = [.. (configured.Length > 0 ? configured : s_defaultNetworks).Select(IpNetworks.TryParse).OfType<IPNetwork>()];
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use((context, next) =>
             context.Connection.RemoteIpAddress is { } address && IsAllowed(allowed, address) ? next(context) : throw new MetricsForbiddenException()),
             optionsName: null);

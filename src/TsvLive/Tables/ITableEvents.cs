@@ -6,7 +6,8 @@ namespace TsvLive.Tables;
 /// </summary>
 internal interface ITableEvents
 {
-    void TableReplaced(TableInfo table);
+    /// <summary>A new version of the table is published (<paramref name="version"/> is current).</summary>
+    void TableReplaced(Table table, TableVersion version);
 
     /// <param name="uploaderConnectionId">The uploading hub connection, which hears progress once even when it also watches.</param>
     void UploadProgress(string tableId, long bytesReceived, long rowCount, string? uploaderConnectionId);

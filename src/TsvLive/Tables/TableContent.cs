@@ -1,7 +1,6 @@
 using System.Text;
 using TsvLive.Tables.Columns;
-using TsvLive.Tables.Ingest;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables;
 

@@ -1,6 +1,6 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace TsvLive.Tables;
 
@@ -8,10 +8,10 @@ namespace TsvLive.Tables;
 internal static class TableSecrets
 {
     /// <summary>A new table id: 128 random bits, base64url (22 characters).</summary>
-    public static string NewId() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
+    public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>A new edit key: 256 random bits, base64url (43 characters).</summary>
-    public static string NewEditKey() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    public static string NewEditKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>
     /// The stored form of an edit key. A fast hash is enough: the key is 256 random bits, so there

@@ -1,7 +1,8 @@
 using System.Net;
-using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using TsvLive.Limits;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace TsvLive.Web;
 
@@ -19,7 +20,7 @@ internal sealed class ProxyHeaders
 
     /// <param name="options">Its KnownProxies are valid (checked at start).</param>
     public ProxyHeaders(IOptions<TsvLiveOptions> options) =>
-        _networks = [.. options.Value.KnownProxies.Select(TryParse).OfType<IPNetwork>()];
+        _networks = [.. options.Value.KnownProxies.Select(IpNetworks.TryParse).OfType<IPNetwork>()];
 
     /// <summary>Whether connections from <paramref name="address"/> are a known proxy's.</summary>
     public bool IsKnownProxy(IPAddress address)
@@ -27,12 +28,6 @@ internal sealed class ProxyHeaders
         var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         return _networks.Any(n => n.Contains(plain));
     }
-
-    /// <summary>An address ("10.0.0.5") or a network ("10.0.0.0/8"); null when it is neither.</summary>
-    public static IPNetwork? TryParse(string proxy) =>
-        IPNetwork.TryParse(proxy, out var network) ? network
-        : IPAddress.TryParse(proxy, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-        : null;
 }
 
 internal static class ProxyHeadersExtensions
@@ -48,7 +43,7 @@ internal static class ProxyHeadersExtensions
             forwarded.KnownProxies.Clear();
             foreach (var proxy in options.Value.KnownProxies)
             {
-                if (ProxyHeaders.TryParse(proxy) is { } network)
+                if (IpNetworks.TryParse(proxy) is { } network)
                 {
                     forwarded.KnownIPNetworks.Add(network);
                 }

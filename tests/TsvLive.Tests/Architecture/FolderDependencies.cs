@@ -41,6 +41,30 @@ internal static class FolderDependencies
         return edges;
     }
 
+    /// <summary>Each folder's uses of types outside the app whose namespace starts with <paramref name="prefix"/>, one example each.</summary>
+    public static IReadOnlyList<(string From, string Example)> ExternalUses(string prefix)
+    {
+        using var module = ModuleDefinition.ReadModule(typeof(TsvLiveOptions).Assembly.Location);
+        var found = new Dictionary<string, string>();
+        foreach (var type in module.GetTypes())
+        {
+            var outer = Outermost(type);
+            if (outer.Namespace.Length == 0 || !IsApp(outer.Namespace))
+            {
+                continue;
+            }
+            foreach (var used in Uses(type))
+            {
+                var target = Outermost(used);
+                if (target.Namespace.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    found.TryAdd($"{outer.Namespace}|{outer.Name} uses {target.FullName}", "");
+                }
+            }
+        }
+        return [.. found.Keys.Select(k => k.Split('|')).Select(p => (p[0], p[1]))];
+    }
+
     private static bool IsApp(string ns) => ns == App || ns.StartsWith(App + ".", StringComparison.Ordinal);
 
     private static TypeReference Outermost(TypeReference type)

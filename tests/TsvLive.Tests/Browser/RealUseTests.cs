@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
-using TsvLive.Hubs;
+using TsvLive.Api;
 using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
 using static Microsoft.Playwright.Assertions;

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Cluster;

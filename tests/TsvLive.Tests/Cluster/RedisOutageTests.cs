@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Cluster;

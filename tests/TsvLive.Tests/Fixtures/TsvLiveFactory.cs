@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TsvLive.Api;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Registry;
-using TsvLive.Tables;
 
 namespace TsvLive.Tests.Fixtures;
 

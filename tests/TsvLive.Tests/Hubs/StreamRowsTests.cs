@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Text;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using TsvLive.Api;
 using TsvLive.Tables.Memory;
-using TsvLive.Tables;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Hubs;

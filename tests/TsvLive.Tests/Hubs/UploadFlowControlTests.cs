@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
-using TsvLive.Hubs;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Hubs;

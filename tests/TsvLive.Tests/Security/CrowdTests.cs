@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Security;

@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
-using TsvLive.Hubs;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Security;

@@ -1,5 +1,5 @@
 using System.Text;
-using TsvLive.Tables;
+using TsvLive.Api;
 
 namespace TsvLive.Tests.Security;
 

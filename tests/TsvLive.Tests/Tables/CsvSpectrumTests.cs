@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Tables;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Tables;

@@ -1,6 +1,5 @@
 using TsvLive.Errors;
 using TsvLive.Tables;
-using TsvLive.Tables.Paging;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Tables;
@@ -37,13 +36,13 @@ public class RandomizedIngestTests
             Assert.True(content.Complete, $"case {i}");
             Assert.Equal(bytes.Length, content.SizeBytes);
             Assert.NotEmpty(content.Columns);
-            var rows = PageReader.Rows(content, 0, (int)content.RowCount).ToArray();
+            var rows = TableRecords.Rows(content, 0, (int)content.RowCount).ToArray();
             Assert.Equal(content.RowCount, rows.Length);
             Assert.All(rows, row => Assert.Equal(content.Columns.Count, row.Length));
             if (content.RowCount > 1)
             {
                 var middle = random.Next(0, (int)content.RowCount);
-                Assert.Equal(rows[middle], PageReader.Rows(content, middle, 1).First());
+                Assert.Equal(rows[middle], TableRecords.Rows(content, middle, 1).First());
             }
         }
         Assert.True(tables > cases / 2, $"only {tables} of {cases} cases made tables: the generator is off");

@@ -2,7 +2,7 @@ using System.Text;
 using TsvLive.Errors;
 using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
-using TsvLive.Tables.Paging;
+using TsvLive.Tables.Text;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Tables;
@@ -266,7 +266,7 @@ public class TsvIngestTests
         var partial = await WaitUntilAsync(() => ingest.Latest, c => c.RowCount > 100);
 
         Assert.False(partial.Complete);
-        Assert.Equal(["1", "row 1", "10"], PageReader.Rows(partial, 0, 1).First());
+        Assert.Equal(["1", "row 1", "10"], TableRecords.Rows(partial, 0, 1).First());
         ingest.Append(bytes.AsSpan(bytes.Length / 2));
         var complete = await ingest.CompleteAsync(Ct);
         Assert.True(complete.Complete);
@@ -284,7 +284,7 @@ public class TsvIngestTests
     {
         var content = await IngestAsync(Tsv.Numbered(5000), chunkSize: 65536);
 
-        var rows = PageReader.Rows(content, first, count).ToArray();
+        var rows = TableRecords.Rows(content, first, count).ToArray();
 
         Assert.Equal(Math.Min(count, 5000 - first), rows.Length);
         for (var i = 0; i < rows.Length; i++)
@@ -305,7 +305,7 @@ public class TsvIngestTests
         var content = await IngestAsync(Tsv.Utf8(text.ToString()), chunkSize: 13);
 
         Assert.Equal(100, content.RowCount);
-        Assert.Equal(["37", "multi\nline 37"], PageReader.Rows(content, 37, 1).First());
+        Assert.Equal(["37", "multi\nline 37"], TableRecords.Rows(content, 37, 1).First());
     }
 
     internal static async Task<TableContent> IngestAsync(byte[] bytes, int chunkSize = 5, long maxBytes = 1L << 30)
@@ -321,7 +321,7 @@ public class TsvIngestTests
         }
     }
 
-    private static string[][] AllRows(TableContent content) => PageReader.Rows(content, 0, (int)content.RowCount).ToArray();
+    private static string[][] AllRows(TableContent content) => TableRecords.Rows(content, 0, (int)content.RowCount).ToArray();
 
     private static async Task<T> WaitUntilAsync<T>(Func<T> read, Func<T, bool> done)
     {

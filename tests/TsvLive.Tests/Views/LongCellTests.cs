@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tables.Paging;
 using TsvLive.Tests.Fixtures;
 

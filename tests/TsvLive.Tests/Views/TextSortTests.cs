@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using TsvLive.Tables;
+using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
 namespace TsvLive.Tests.Views;

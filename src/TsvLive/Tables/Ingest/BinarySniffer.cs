@@ -1,5 +1,5 @@
 using TsvLive.Errors;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Ingest;
 

@@ -1,4 +1,4 @@
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Ingest;
 

@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using TsvLive.Errors;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Ingest;
 

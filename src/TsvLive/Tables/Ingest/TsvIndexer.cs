@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CsvHelper;
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Ingest;
 

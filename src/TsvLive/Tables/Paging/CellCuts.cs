@@ -9,7 +9,7 @@ namespace TsvLive.Tables.Paging;
 /// impossible to show. The whole cell is read through <c>GET /api/tables/{id}/cells/{row}/{column}</c>.
 /// One per page read, filled as the page's rows are taken.
 /// </summary>
-internal sealed class CellCuts(int maxBytes)
+internal sealed class CellCuts(int maxBytes) : ICellDecoder
 {
     private readonly List<CutCell> _cuts = [];
     private int _row;

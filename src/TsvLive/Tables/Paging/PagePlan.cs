@@ -24,12 +24,8 @@ internal sealed record PagePlan(
 
     /// <summary>The page's rows, parsed as they are taken; the cells cut are noted in <paramref name="cuts"/> as they are.</summary>
     public IEnumerable<string[]> Rows(CellCuts cuts) =>
-        ViewRows is null ? PageReader.Rows(Content, First, Count, cuts) : PageReader.RowsAt(Content, Records(), cuts);
-
-    public TablePage ToPage()
-    {
-        var cuts = new CellCuts(MaxCellBytes);
-        var rows = Rows(cuts).ToArray();
-        return new(Id, Version, Content.Complete, Page, PageSize, TotalRows, TotalPages, Content.Columns, rows, Content.RowCount, RowNumbers(), View, cuts.Cuts);
-    }
+        ViewRows is null ? TableRecords.Rows(Content, First, Count, cuts) : TableRecords.RowsAt(Content, Records(), cuts);
 }
+
+/// <summary>What a page is asked for: its number and size, and the view (every part optional).</summary>
+internal sealed record PageQuery(long? Page = null, int? PageSize = null, string[]? Sort = null, string[]? Filter = null, string? Q = null);

@@ -1,11 +1,7 @@
-using System.Buffers;
-using CsvHelper;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
-using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Registry;
-using TsvLive.Tables.Storage;
 using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables.Paging;
@@ -17,16 +13,12 @@ namespace TsvLive.Tables.Paging;
 /// </summary>
 internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQueue work, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
 {
-    /// <summary>The whole page, for the hub (whose answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
-    /// <param name="client">Who asks (<see cref="Limits.ClientAddress.ClientKey"/>): a view to compute waits its turn among the clients (<see cref="ViewWorkQueue"/>).</param>
-    public async Task<TablePage> ReadAsync(string? id, RowsRequest request, string client, CancellationToken cancellationToken) =>
-        (await PlanAsync(id, request, client, cancellationToken).ConfigureAwait(false)).ToPage();
-
     /// <summary>
     /// Which rows a page holds, checked against every limit; nothing is read yet. With a view (sort,
     /// filter, find), its rows are computed first, or taken from the cache.
     /// </summary>
-    public async Task<PagePlan> PlanAsync(string? id, RowsRequest request, string client, CancellationToken cancellationToken)
+    /// <param name="client">Who asks (<see cref="Limits.ClientAddress.ClientKey"/>): a view to compute waits its turn among the clients (<see cref="ViewWorkQueue"/>).</param>
+    public async Task<PagePlan> PlanAsync(string? id, PageQuery request, string client, CancellationToken cancellationToken)
     {
         var (page, pageSize) = (request.Page, request.PageSize);
         var size = pageSize ?? options.Value.DefaultPageSize;
@@ -87,7 +79,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
                 : $"row: {row} is not a row number; this table has rows 1 to {content.RowCount:N0}.");
         }
         ViewRequest.RequireColumn(column, content.Columns.Count);
-        foreach (var reader in Records(content, row - 1, 1))
+        foreach (var reader in TableRecords.Of(content, row - 1, 1))
         {
             var cell = column - 1 < reader.FieldCount ? reader.GetSpan(column - 1) : [];
             return (content.TextEncoding is System.Text.UTF8Encoding ? cell.ToArray() : System.Text.Encoding.UTF8.GetBytes(content.TextEncoding.GetString(cell)), version);
@@ -106,14 +98,14 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         // An upper bound first: the page's byte range, or for a view each row's index window (about
         // 16 records); only a page whose bound is over the limit is measured record by record.
         var bound = plan.ViewRows is null
-            ? Length(ByteRange(plan.Content, plan.First, plan.Count))
-            : plan.Records().Sum(record => Length(ByteRange(plan.Content, record, 1)));
+            ? Length(TableRecords.ByteRange(plan.Content, plan.First, plan.Count))
+            : plan.Records().Sum(record => Length(TableRecords.ByteRange(plan.Content, record, 1)));
         if (bound <= maxBytes)
         {
             return;
         }
         long bytes = 0;
-        foreach (var reader in plan.ViewRows is null ? Records(plan.Content, plan.First, plan.Count) : plan.Records().SelectMany(r => Records(plan.Content, r, 1)))
+        foreach (var reader in plan.ViewRows is null ? TableRecords.Of(plan.Content, plan.First, plan.Count) : plan.Records().SelectMany(r => TableRecords.Of(plan.Content, r, 1)))
         {
             for (var i = 0; i < reader.FieldCount; i++)
             {
@@ -128,110 +120,4 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
     }
 
     private static long Length((long Start, long End) range) => range.End - range.Start;
-
-    /// <summary>
-    /// The rows first .. first + count − 1 as strings, each as wide as the table, one at a time; with
-    /// <paramref name="cuts"/>, cells longer than a page carries are cut (and the cuts noted there).
-    /// </summary>
-    internal static IEnumerable<string[]> Rows(TableContent content, long first, int count, CellCuts? cuts = null)
-    {
-        var width = content.Columns.Count;
-        var encoding = content.TextEncoding;
-        foreach (var reader in Records(content, first, count))
-        {
-            var row = new string[width];
-            for (var i = 0; i < width; i++)
-            {
-                row[i] = i >= reader.FieldCount ? "" : cuts is null ? encoding.GetString(reader.GetSpan(i)) : cuts.Decode(reader.GetSpan(i), encoding, i);
-            }
-            cuts?.EndRow();
-            yield return row;
-        }
-    }
-
-    /// <summary>The given records (0-based, in any order) as strings, each as wide as the table.</summary>
-    internal static IEnumerable<string[]> RowsAt(TableContent content, IEnumerable<long> records, CellCuts? cuts = null) =>
-        records.SelectMany(record => Rows(content, record, 1, cuts));
-
-    /// <summary>
-    /// The reader positioned on each of the records first .. first + count − 1 in turn. Parsed in place
-    /// when the page's bytes lie in one segment; otherwise index window by index window (16 records),
-    /// each in place or copied alone, so a page never needs a buffer of its own size.
-    /// </summary>
-    internal static IEnumerable<CsvReader> Records(TableContent content, long first, int count)
-    {
-        if (count <= 0)
-        {
-            yield break;
-        }
-        var (start, end) = ByteRange(content, first, count);
-        if (end - start <= int.MaxValue && content.Text.TryGetContiguous(start, (int)(end - start), out var whole))
-        {
-            foreach (var reader in Records(content, whole, content.Index.CheckpointAtOrBefore(first).Record, first, count))
-            {
-                yield return reader;
-            }
-            yield break;
-        }
-        var record = first;
-        var last = first + count;
-        while (record < last)
-        {
-            var (checkpoint, windowStart) = content.Index.CheckpointAtOrBefore(record);
-            var windowEnd = content.Index.TryCheckpointAtOrAfter(checkpoint + RecordIndex.Stride, content.RowCount, out var next) ? next : content.TextLength;
-            var length = (int)(windowEnd - windowStart);
-            var rented = content.Text.TryGetContiguous(windowStart, length, out var window) ? null : ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                if (rented is not null)
-                {
-                    content.Text.CopyTo(windowStart, rented.AsSpan(0, length));
-                    window = rented.AsMemory(0, length);
-                }
-                var inWindow = (int)Math.Min(last - record, checkpoint + RecordIndex.Stride - record);
-                foreach (var reader in Records(content, window, checkpoint, record, inWindow))
-                {
-                    yield return reader;
-                }
-                record += inWindow;
-            }
-            finally
-            {
-                if (rented is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-            }
-        }
-    }
-
-    /// <summary>The records first .. first + count − 1 of <paramref name="text"/>, which starts at record <paramref name="textStartsAt"/>.</summary>
-    private static IEnumerable<CsvReader> Records(TableContent content, ReadOnlyMemory<byte> text, long textStartsAt, long first, int count)
-    {
-        using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect));
-        var skip = first - textStartsAt;
-        var n = 0;
-        while (n < count && reader.Read())
-        {
-            if (skip > 0)
-            {
-                skip--;
-                continue;
-            }
-            n++;
-            yield return reader;
-        }
-    }
-
-    /// <summary>Bytes of the text from the checkpoint at or before the first record to the one at or after the last (or the end).</summary>
-    private static (long Start, long End) ByteRange(TableContent content, long first, int count)
-    {
-        if (count <= 0)
-        {
-            return (0, 0);
-        }
-        var start = content.Index.CheckpointAtOrBefore(first).Offset;
-        var end = content.Index.TryCheckpointAtOrAfter(first + count, content.RowCount, out var after) ? after : content.TextLength;
-        return (start, end);
-    }
 }

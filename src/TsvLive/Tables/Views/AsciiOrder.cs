@@ -127,7 +127,7 @@ internal static class AsciiOrder
                     return null;
                 }
                 var texts = Enumerable.Range(start, end - start)
-                    .Select(i => (Row: rows[i], Text: Paging.PageReader.Rows(content, rows[i], 1).First()[column]))
+                    .Select(i => (Row: rows[i], Text: TableRecords.Rows(content, rows[i], 1).First()[column]))
                     .OrderBy(t => t.Text, Comparer<string>.Create(Compare)).ThenBy(t => t.Row).ToList();
                 for (var i = 0; i < texts.Count; i++)
                 {

@@ -1,7 +1,6 @@
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Memory;
-using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
 
 namespace TsvLive.Tables.Views;
@@ -204,5 +203,5 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     }
 
     private static string Cell(TableContent content, long row, int column) =>
-        PageReader.Rows(content, row, 1).First()[column];
+        TableRecords.Rows(content, row, 1).First()[column];
 }

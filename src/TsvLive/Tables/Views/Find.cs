@@ -1,7 +1,6 @@
 using System.Text;
 using CsvHelper;
-using TsvLive.Tables.Paging;
-using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Views;
 
@@ -53,7 +52,7 @@ internal static class Find
                 lastMatch = offsets.Current;
             }
             var record = first;
-            foreach (var reader in PageReader.Records(content, first, count))
+            foreach (var reader in TableRecords.Of(content, first, count))
             {
                 if (start + reader.ByteOffset > lastMatch)
                 {

@@ -1,5 +1,5 @@
 using CsvHelper;
-using TsvLive.Tables.Ingest;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Views;
 

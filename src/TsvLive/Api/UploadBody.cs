@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using TsvLive.Errors;
 
-namespace TsvLive.Tables;
+namespace TsvLive.Api;
 
 /// <summary>
 /// The file in an upload request: the raw body whatever its Content-Type, or the one file part of a

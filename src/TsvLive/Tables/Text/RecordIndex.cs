@@ -1,4 +1,4 @@
-namespace TsvLive.Tables.Storage;
+namespace TsvLive.Tables.Text;
 
 /// <summary>
 /// Where data records start, kept sparsely: the byte offset of every <see cref="Stride"/>th record.

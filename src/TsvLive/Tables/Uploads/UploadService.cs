@@ -2,11 +2,13 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
+using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Uploads;
 
 /// <summary>
 /// Creates and replaces tables from uploaded bytes, for the HTTP API and the hub alike. A new table
@@ -29,8 +31,9 @@ internal sealed partial class UploadService(
     private static readonly TimeSpan s_arrivingRenewal = TimeSpan.FromSeconds(10);
 
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
-    public async Task<TableCreated> CreateAsync(
-        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, TableLinks links, Uploader uploader, CancellationToken cancellationToken)
+    /// <returns>The new table, its first version and the edit key (which only the uploader ever gets).</returns>
+    public async Task<(Table Table, TableVersion Version, string EditKey)> CreateAsync(
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
     {
         ThrowIfStorageUnavailable();
         using var place = gate.Enter(uploader, newTable: true);
@@ -59,7 +62,7 @@ internal sealed partial class UploadService(
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
             LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return TableCreated.Of(TableInfo.Of(finished, version, content), links, editKey);
+            return (finished, version, editKey);
         }
         catch when (table is not null)
         {
@@ -69,7 +72,8 @@ internal sealed partial class UploadService(
         }
     }
 
-    public async Task<TableInfo> ReplaceAsync(
+    /// <returns>The table and the version stored (current unless another instance's newer one is).</returns>
+    public async Task<(Table Table, TableVersion Version)> ReplaceAsync(
         string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -110,15 +114,14 @@ internal sealed partial class UploadService(
         }
         var version = new TableVersion(stored, tableName, replacedAt, content, uploader.AddressKey);
         var published = memory.Publish(table, version, reservation);
-        var info = TableInfo.Of(table, version, content);
         if (published)
         {
             // (Not published: another instance's newer version is current already, and was announced.)
-            events.TableReplaced(info);
+            events.TableReplaced(table, version);
         }
         metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
         LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return info;
+        return (table, version);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-namespace TsvLive.Errors;
+namespace TsvLive.Web;
 
 internal static class ErrorHandlingExtensions
 {

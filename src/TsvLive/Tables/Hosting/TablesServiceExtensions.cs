@@ -1,14 +1,14 @@
-using TsvLive.Tables.Ingest;
-using TsvLive.Tables.Paging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TsvLive.Limits;
 using TsvLive.Tables.Memory;
+using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Uploads;
 using TsvLive.Tables.Views;
-using TsvLive.Web;
 
-namespace TsvLive.Tables;
+namespace TsvLive.Tables.Hosting;
 
 internal static class TablesServiceExtensions
 {
@@ -18,8 +18,8 @@ internal static class TablesServiceExtensions
             .BindConfiguration(TsvLiveOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "TsvLive:DefaultPageSize must not exceed TsvLive:MaxPageSize.")
-            .Validate(o => o.KnownProxies.All(p => ProxyHeaders.TryParse(p) is not null), "TsvLive:KnownProxies must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
-            .Validate(o => o.MetricsNetworks.All(p => ProxyHeaders.TryParse(p) is not null), "TsvLive:MetricsNetworks must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
+            .Validate(o => o.KnownProxies.All(p => IpNetworks.TryParse(p) is not null), "TsvLive:KnownProxies must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
+            .Validate(o => o.MetricsNetworks.All(p => IpNetworks.TryParse(p) is not null), "TsvLive:MetricsNetworks must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();

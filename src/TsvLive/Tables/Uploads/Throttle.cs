@@ -1,4 +1,4 @@
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Uploads;
 
 /// <summary>
 /// Sends the latest of a value reported repeatedly (upload progress) at most once per interval, and

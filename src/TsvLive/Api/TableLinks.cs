@@ -1,4 +1,4 @@
-namespace TsvLive.Tables;
+namespace TsvLive.Api;
 
 /// <summary>Builds the view and edit links of a table, from the configured public address or the request's.</summary>
 internal sealed class TableLinks(string baseUrl)

@@ -1,4 +1,4 @@
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Uploads;
 
 /// <summary>
 /// Ends the uploads in flight when the server stops, and lets their clients hear why: it stops the

@@ -1,9 +1,11 @@
 using System.Runtime.Serialization;
+using TsvLive.Tables;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Paging;
+using TsvLive.Tables.Text;
 using TsvLive.Tables.Views;
 
-namespace TsvLive.Tables;
+namespace TsvLive.Api;
 
 /// <summary>A table's metadata, as the HTTP API and the hub send it.</summary>
 [DataContract]
@@ -33,11 +35,9 @@ public record TableInfo(
         table.CreatedAt,
         version.UpdatedAt);
 
-    internal static TableInfo Of(Table table)
-    {
-        var version = table.Current;
-        return Of(table, version, version.Content());
-    }
+    internal static TableInfo Of(Table table, TableVersion version) => Of(table, version, version.Content());
+
+    internal static TableInfo Of(Table table) => Of(table, table.Current);
 }
 
 /// <summary>The answer to creating a table: its metadata and the two links, with the edit key that only the uploader gets.</summary>
@@ -59,7 +59,9 @@ public sealed record TableCreated(
     [property: DataMember(Name = "editUrl")] string EditUrl)
     : TableInfo(Id, Version, Name, RowCount, Columns, ColumnTypes, Dialect, Complete, SizeBytes, CreatedAt, UpdatedAt)
 {
-    internal static TableCreated Of(TableInfo info, TableLinks links, string editKey) => new(
+    internal static TableCreated Of(Table table, TableVersion version, TableLinks links, string editKey) => Of(TableInfo.Of(table, version), links, editKey);
+
+    private static TableCreated Of(TableInfo info, TableLinks links, string editKey) => new(
         info.Id, info.Version, info.Name, info.RowCount, info.Columns, info.ColumnTypes, info.Dialect, info.Complete, info.SizeBytes,
         info.CreatedAt, info.UpdatedAt, links.View(info.Id), editKey, links.Edit(info.Id, editKey));
 }
@@ -79,7 +81,18 @@ public sealed record TablePage(
     [property: DataMember(Name = "tableRows")] long TableRows,
     [property: DataMember(Name = "rowNumbers")] IReadOnlyList<long> RowNumbers,
     [property: DataMember(Name = "view")] ViewDescription View,
-    [property: DataMember(Name = "truncated")] IReadOnlyList<CutCell> Truncated);
+    [property: DataMember(Name = "truncated")] IReadOnlyList<CutCell> Truncated)
+{
+    /// <summary>The whole page, read now (the hub's answers are bounded by <see cref="TsvLiveOptions.MaxPageBytes"/>).</summary>
+    internal static TablePage Of(PagePlan plan)
+    {
+        var cuts = new CellCuts(plan.MaxCellBytes);
+        var rows = plan.Rows(cuts).ToArray();
+        var content = plan.Content;
+        return new(plan.Id, plan.Version, content.Complete, plan.Page, plan.PageSize, plan.TotalRows, plan.TotalPages, content.Columns, rows,
+            content.RowCount, plan.RowNumbers(), plan.View, cuts.Cuts);
+    }
+}
 
 /// <summary>What the hub's GetRows asks for: a page of a view (every part optional).</summary>
 [DataContract]
@@ -88,4 +101,7 @@ public sealed record RowsRequest(
     [property: DataMember(Name = "pageSize")] int? PageSize = null,
     [property: DataMember(Name = "sort")] string[]? Sort = null,
     [property: DataMember(Name = "filter")] string[]? Filter = null,
-    [property: DataMember(Name = "q")] string? Q = null);
+    [property: DataMember(Name = "q")] string? Q = null)
+{
+    internal PageQuery ToQuery() => new(Page, PageSize, Sort, Filter, Q);
+}

@@ -1,6 +1,6 @@
 using CsvHelper;
 
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Text;
 
 /// <summary>The one place that says how CsvHelper reads a TSV, for indexing and for page reads alike.</summary>
 internal static class TsvFormat

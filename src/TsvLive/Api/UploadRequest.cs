@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
 using System.Text;
 
-namespace TsvLive.Hubs;
+namespace TsvLive.Api;
 
 /// <summary>The second argument of the hub's Upload: without <see cref="Id"/> it creates a table, with it (and the key) it replaces one.</summary>
 [DataContract]

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Limits;
 
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Uploads;
 
 /// <summary>
 /// Who may start an upload now, over HTTP and the hub alike: at most TsvLive:UploadsPerMinute per

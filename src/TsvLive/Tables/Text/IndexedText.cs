@@ -1,7 +1,6 @@
 using TsvLive.Tables.Columns;
-using TsvLive.Tables.Storage;
 
-namespace TsvLive.Tables.Ingest;
+namespace TsvLive.Tables.Text;
 
 /// <summary>
 /// What the indexer has found so far in the text: immutable, replaced as indexing goes on.

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using TsvLive.Errors;
 using TsvLive.Operations;
 
-namespace TsvLive.Errors;
+namespace TsvLive.Web;
 
 /// <summary>Answers the errors a client caused with problem+json (RFC 9457) whose detail says what to do.</summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, TsvLiveMetrics metrics) : IExceptionHandler

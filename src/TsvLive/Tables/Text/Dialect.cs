@@ -1,4 +1,4 @@
-namespace TsvLive.Tables;
+namespace TsvLive.Tables.Text;
 
 /// <summary>How quotes are read in a file (see the contract's "Quoting dialect").</summary>
 internal enum Dialect

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using TsvLive.Tables.Paging;
 
-namespace TsvLive.Tables.Paging;
+namespace TsvLive.Api;
 
 /// <summary>
 /// Writes a page as JSON (the same members as <see cref="TablePage"/>) straight to the response, row

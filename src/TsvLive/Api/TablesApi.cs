@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
+using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
+using TsvLive.Tables.Uploads;
 using TsvLive.Tables.Views;
 
-namespace TsvLive.Tables;
+namespace TsvLive.Api;
 
 /// <summary>The HTTP API of the contract: create, replace, metadata, pages and the original file.</summary>
 internal static class TablesApi
@@ -36,9 +38,9 @@ internal static class TablesApi
     {
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var links = TableLinks.For(request, options.Value.PublicBaseUrl);
-        var created = await uploads.CreateAsync(
-            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, links, Uploader.Of(request.HttpContext), cancellationToken);
-        return TypedResults.Created($"/t/{created.Id}", created);
+        var (table, version, editKey) = await uploads.CreateAsync(
+            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
+        return TypedResults.Created($"/t/{table.Id}", TableCreated.Of(table, version, links, editKey));
     }
 
     private static async Task<Ok<TableInfo>> ReplaceAsync(
@@ -48,9 +50,9 @@ internal static class TablesApi
         var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
         (await store.GetAsync(id, cancellationToken)).RequireEditKey(editKey);
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
-        var info = await uploads.ReplaceAsync(
-            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, Uploader.Of(request.HttpContext), cancellationToken);
-        return TypedResults.Ok(info);
+        var (table, version) = await uploads.ReplaceAsync(
+            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
+        return TypedResults.Ok(TableInfo.Of(table, version));
     }
 
     private static async Task<Ok<TableInfo>> GetInfo(string id, TableStore store, CancellationToken cancellationToken) =>
@@ -64,7 +66,7 @@ internal static class TablesApi
         var started = Stopwatch.GetTimestamp();
         var client = http.ClientKey();
         using var reading = await gate.EnterAsync(client, cancellationToken);
-        var request = new RowsRequest(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
+        var request = new PageQuery(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
         var plan = await pages.PlanAsync(id, request, client, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));

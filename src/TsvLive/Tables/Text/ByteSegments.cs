@@ -1,4 +1,4 @@
-namespace TsvLive.Tables.Storage;
+namespace TsvLive.Tables.Text;
 
 /// <summary>
 /// Append-only bytes kept in segments that grow from small to <see cref="MaxSegmentSize"/>, so a tiny
