@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using TsvLive.Limits;
@@ -13,8 +14,9 @@ namespace TsvLive.Web;
 /// the per-address limits of each request (<see cref="ProxyHeaders"/>).
 /// </summary>
 internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> options, ProxyHeaders proxies, ILogger<ConnectionsPerAddress> logger)
+    : IDisposable
 {
-    private readonly InFlightCounts<IPAddress> _open = new();
+    private readonly PartitionedRateLimiter<IPAddress> _open = AtOnce.PerKey<IPAddress>(options.Value.ConnectionsPerAddress);
 
     public ConnectionDelegate Limit(ConnectionDelegate next) => async connection =>
     {
@@ -23,15 +25,16 @@ internal sealed partial class ConnectionsPerAddress(IOptions<TsvLiveOptions> opt
             await next(connection);
             return;
         }
-        var max = options.Value.ConnectionsPerAddress;
-        using var place = _open.TryEnter(ClientAddress.Of(address, options.Value.IPv6PrefixLength)!, max);
-        if (place is null)
+        using var place = _open.AttemptAcquire(ClientAddress.Of(address, options.Value.IPv6PrefixLength)!);
+        if (!place.IsAcquired)
         {
-            LogRefused(address, max);
+            LogRefused(address, options.Value.ConnectionsPerAddress);
             return; // returning without the next step closes the connection
         }
         await next(connection);
     };
+
+    public void Dispose() => _open.Dispose();
 
     [LoggerMessage(LogLevel.Debug, "Refused a connection from {Address}: it already holds {Max} connections")]
     private partial void LogRefused(IPAddress address, int max);

@@ -20,12 +20,7 @@ internal sealed class PageReadGate : IDisposable
     public PageReadGate(IOptions<TsvLiveOptions> options)
     {
         _options = options;
-        _reading = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetConcurrencyLimiter(client, _ => new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.Value.MaxPageReadsPerAddress,
-            QueueLimit = options.Value.MaxQueuedPageReadsPerAddress,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        }));
+        _reading = AtOnce.PerKey<string>(options.Value.MaxPageReadsPerAddress, options.Value.MaxQueuedPageReadsPerAddress);
     }
 
     /// <summary>Takes a place for one page read (waiting for one if need be), given back when the result is disposed.</summary>

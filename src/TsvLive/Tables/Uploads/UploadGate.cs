@@ -15,7 +15,8 @@ internal sealed class UploadGate : IDisposable
     private readonly TsvLiveOptions _options;
     private readonly PartitionedRateLimiter<string> _perMinute;
     private readonly PartitionedRateLimiter<string> _newTablesPerHour;
-    private readonly InFlightCounts<string> _running = new();
+    private readonly PartitionedRateLimiter<string> _runningPerAddress;
+    private readonly PartitionedRateLimiter<string> _runningPerConnection;
 
     public UploadGate(IOptions<TsvLiveOptions> options)
     {
@@ -24,6 +25,8 @@ internal sealed class UploadGate : IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = _options.UploadsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         _newTablesPerHour = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = _options.NewTablesPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
+        _runningPerAddress = AtOnce.PerKey<string>(_options.MaxUploadsPerAddress);
+        _runningPerConnection = AtOnce.PerKey<string>(_options.MaxUploadsPerConnection);
     }
 
     /// <summary>Takes a place for one upload (a new table, or a replacement), given back when the result is disposed.</summary>
@@ -50,10 +53,10 @@ internal sealed class UploadGate : IDisposable
         var taken = new List<IDisposable>(2);
         try
         {
-            taken.Add(Take("address:" + address, _options.MaxUploadsPerAddress, "from this address"));
+            taken.Add(Take(_runningPerAddress, address, _options.MaxUploadsPerAddress, "from this address"));
             if (uploader.ConnectionId is { } connection)
             {
-                taken.Add(Take("connection:" + connection, _options.MaxUploadsPerConnection, "on this connection"));
+                taken.Add(Take(_runningPerConnection, connection, _options.MaxUploadsPerConnection, "on this connection"));
             }
         }
         catch
@@ -68,11 +71,20 @@ internal sealed class UploadGate : IDisposable
     {
         _perMinute.Dispose();
         _newTablesPerHour.Dispose();
+        _runningPerAddress.Dispose();
+        _runningPerConnection.Dispose();
     }
 
-    private IDisposable Take(string key, int max, string where) =>
-        _running.TryEnter(key, max) ?? throw new TooManyRequestsException(
-            $"{max} uploads are already running {where}, the most allowed at once. Wait for one to finish.");
+    private static RateLimitLease Take(PartitionedRateLimiter<string> running, string key, int max, string where)
+    {
+        var lease = running.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+        lease.Dispose();
+        throw new TooManyRequestsException($"{max} uploads are already running {where}, the most allowed at once. Wait for one to finish.");
+    }
 
     private sealed class Places(List<IDisposable> places) : IDisposable
     {
