@@ -43,5 +43,30 @@ public sealed class EvictionTests : IDisposable
         Assert.True(app.Budget.Held <= app.Budget.Limit);
     }
 
+    [Fact]
+    public async Task TheTableLeastRecentlyUsedLeavesMemoryFirst()
+    {
+        // Tables of about 120 KB in a budget of 300 KB: two fit, a third needs the room of one.
+        await using var app = new TsvLiveFactory()
+            .With("TsvLive:DataDirectory", Data)
+            .With("TsvLive:MaxBytesInMemory", "300000")
+            .With("TsvLive:MaxBytesInMemoryShare", "1");
+        using var http = app.CreateHttpClient();
+        var older = await app.CreateTableAsync(Tsv.Numbered(5500), Ct);
+        var newer = await app.CreateTableAsync(Tsv.Numbered(5500), Ct);
+        Assert.NotNull(app.Memory.Find(older.Id));
+        Assert.NotNull(app.Memory.Find(newer.Id));
+
+        // The older one is looked at again: the newer one is now the least recently used.
+        (await http.GetAsync($"/api/tables/{older.Id}", Ct)).EnsureSuccessStatusCode();
+        var third = await app.CreateTableAsync(Tsv.Numbered(5500), Ct);
+
+        Assert.NotNull(app.Memory.Find(older.Id));
+        Assert.Null(app.Memory.Find(newer.Id));
+        Assert.NotNull(app.Memory.Find(third.Id));
+        // And it comes back when asked for.
+        Assert.Equal(5500, (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{newer.Id}", Ct))!.RowCount);
+    }
+
     public void Dispose() => _directory.Dispose();
 }

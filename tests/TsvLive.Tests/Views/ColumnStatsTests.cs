@@ -55,9 +55,26 @@ public sealed class ColumnStatsTests(TsvLiveFactory factory) : IClassFixture<Tsv
             Assert.Equal(top, stats.GetProperty("top").EnumerateArray().Select(t => (t.GetProperty("value").GetString()!, t.GetProperty("count").GetInt64())).ToList());
             if (type is "integer" or "number" or "date")
             {
+                // Twenty bins of equal width from min to max (one when they are equal); each value in the
+                // bin whose [from, to) holds it, the max in the last.
                 var bins = stats.GetProperty("histogram").EnumerateArray().ToList();
-                Assert.InRange(bins.Count, 1, 20);
-                Assert.Equal(values.Count, bins.Sum(b => b.GetProperty("count").GetInt64()));
+                var keys = values.Select(v => (double)key(v)).ToList();
+                var (low, high) = (keys.Min(), keys.Max());
+                Assert.Equal(high > low ? 20 : 1, bins.Count);
+                var width = (high - low) / bins.Count;
+                var expected = new long[bins.Count];
+                foreach (var k in keys)
+                {
+                    var bin = width == 0 ? 0 : (int)Math.Floor((k - low) / width);
+                    expected[Math.Min(bin, bins.Count - 1)]++;
+                }
+                Assert.Equal(expected, bins.Select(b => b.GetProperty("count").GetInt64()));
+                if (type is "integer" or "number")
+                {
+                    Assert.Equal(low, bins[0].GetProperty("from").GetDouble(), 9);
+                    Assert.Equal(low + width, bins[0].GetProperty("to").GetDouble(), 9);
+                    Assert.Equal(high, bins[^1].GetProperty("to").GetDouble(), 9);
+                }
             }
             else
             {
@@ -81,6 +98,31 @@ public sealed class ColumnStatsTests(TsvLiveFactory factory) : IClassFixture<Tsv
             await (await http.GetAsync($"/api/tables/{created.Id}/columns/{bad}", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest, Ct, "invalid-page-request");
         }
         await (await http.GetAsync("/api/tables/AAAAAAAAAAAAAAAAAAAAAA/columns/1", Ct)).AssertProblemAsync(HttpStatusCode.NotFound, Ct, "table-not-found");
+    }
+
+    [Fact]
+    public async Task EveryBinOfAHistogramCountsTheValuesBetweenItsBounds()
+    {
+        // 0 .. 99 in twenty bins of width 4.95: five values in each.
+        var file = Tsv.Utf8("n\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i}\n")));
+        var created = await factory.CreateTableAsync(file, Ct);
+        using var http = factory.CreateHttpClient();
+
+        var stats = await http.GetFromJsonAsync<ColumnStats>($"/api/tables/{created.Id}/columns/1", Ct);
+
+        Assert.Equal(Enumerable.Repeat(5L, 20), stats!.Histogram!.Select(b => b.Count));
+        Assert.Equal(4.95, ((JsonElement)stats.Histogram![1].From).GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task ADayThatDoesNotExistMakesItsColumnTextAndTheUploadSucceeds()
+    {
+        var created = await factory.CreateTableAsync(Tsv.Utf8("day\n2023-02-28\n2023-02-30\n"), Ct);
+
+        Assert.Equal(["text"], created.ColumnTypes);
+        using var http = factory.CreateHttpClient();
+        var page = await http.GetFromJsonAsync<JsonElement>($"/api/tables/{created.Id}/rows?sort=1:desc", Ct);
+        Assert.Equal("2023-02-30", page.GetProperty("rows")[0][0].GetString());
     }
 
     private static double Typed(string cell, string type) => type switch
