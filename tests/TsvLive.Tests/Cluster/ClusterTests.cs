@@ -28,6 +28,36 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task AStoredVersionsChunksLastForGoodAndTheReplacedOnesExpire()
+    {
+        var a = Instance();
+        var created = await a.CreateTableAsync(Tsv.Numbered(20_000), Ct); // a few hundred KB: several chunks
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var database = redis.GetDatabase();
+        var first = await ChunksAsync(database, created.Id);
+
+        await ReplaceAsync(a, created, Tsv.Numbered(10, prefix: "new"));
+        var second = await ChunksAsync(database, created.Id);
+
+        Assert.True(first.Count > 1, $"{first.Count} chunk");
+        // Chunks are written with an expiry (an upload that never commits leaves nothing lasting); the commit lifts it.
+        foreach (var chunk in second)
+        {
+            Assert.Null(await database.KeyTimeToLiveAsync(chunk));
+        }
+        foreach (var chunk in first)
+        {
+            Assert.InRange(await database.KeyTimeToLiveAsync(chunk) ?? TimeSpan.MaxValue, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    private static async Task<List<StackExchange.Redis.RedisKey>> ChunksAsync(StackExchange.Redis.IDatabase database, string id)
+    {
+        var table = await database.HashGetAsync($"tsvlive:table:{id}", ["content", "chunks"]);
+        return [.. Enumerable.Range(0, (int)table[1]).Select(n => (StackExchange.Redis.RedisKey)$"tsvlive:content:{table[0]}:{n}")];
+    }
+
+    [Fact]
     public async Task AHubUploadOnOneInstanceIsReadableOnTheOther()
     {
         var (a, b) = (Instance(), Instance());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TsvLive.Api;
 using TsvLive.Tests.Fixtures;
 
@@ -36,6 +37,49 @@ public sealed class StorageLimitsTests : IDisposable
         Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", first.Id)).Select(Path.GetFileName).Order());
         Assert.Equal(Tsv.Numbered(4002), await http.GetByteArrayAsync($"/api/tables/{first.Id}/file", Ct));
         Assert.InRange(app.Budget.Held, heldBefore - 4096, heldBefore + 4096);
+    }
+
+    [Fact]
+    public async Task AReplacementACrashLeftBehindTakesNoRoomAfterARestart()
+    {
+        string id;
+        await using (var first = new TsvLiveFactory().With("TsvLive:DataDirectory", Data))
+        {
+            id = (await first.CreateTableAsync(Tsv.Numbered(4000), Ct)).Id; // about 90 KB
+        }
+        // A crash after a replacement's bytes were renamed into place, before its metadata: not committed.
+        await File.WriteAllBytesAsync(Path.Combine(Data, "tables", id, "2.tsv"), Tsv.Numbered(4000), Ct);
+
+        await using var again = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "150000").With("TsvLive:MaxDiskBytesShare", "1");
+        using var http = again.CreateHttpClient();
+        var created = await http.PostAsync("/api/tables?name=fits.tsv", new ByteArrayContent(Tsv.Numbered(1500)), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(["1.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", id)).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task AReplacementCutOffBeforeItsMetadataLeavesTheVersionBeforeItAfterARestart()
+    {
+        TableCreated created;
+        await using (var app = new TsvLiveFactory().With("TsvLive:DataDirectory", Data))
+        {
+            created = await app.CreateTableAsync(Tsv.Numbered(10), Ct);
+            // The power goes out right after the first file of the replacement is renamed into place.
+            var storage = (TsvLive.Tables.Storage.DataDirectoryStorage)app.Services.GetRequiredService<TsvLive.Tables.Storage.ITableStorage>();
+            storage.Renamed = path => throw new IOException($"The power went out after {Path.GetFileName(path)}.");
+            using var http = app.CreateHttpClient();
+            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{created.Id}") { Content = new ByteArrayContent(Tsv.Numbered(20, prefix: "lost")) };
+            put.Headers.Add("X-Edit-Key", created.EditKey);
+            Assert.False((await http.SendAsync(put, Ct)).IsSuccessStatusCode);
+        }
+
+        await using var again = new TsvLiveFactory().With("TsvLive:DataDirectory", Data);
+        using var reader = again.CreateHttpClient();
+
+        var info = await reader.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct);
+        Assert.Equal((1, 10L), (info!.Version, info.RowCount));
+        Assert.Equal(Tsv.Numbered(10), await reader.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct));
     }
 
     [Fact]

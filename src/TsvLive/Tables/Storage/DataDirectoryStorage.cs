@@ -49,6 +49,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     public string Root { get; }
 
+    /// <summary>Called after each file is renamed into place, with its path: crash tests stop the writing there.</summary>
+    internal Action<string>? Renamed { get; set; }
+
     public bool KeepsTables => true;
 
     public bool IsAvailable => true;
@@ -235,7 +238,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     }
 
     /// <summary>Writes under a temporary name, flushes to the disk, then renames over <paramref name="path"/>.</summary>
-    private static async Task WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private async Task WriteAtomicallyAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var temporary = path + TemporarySuffix;
         try
@@ -247,6 +250,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                 file.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
+            Renamed?.Invoke(path);
         }
         catch
         {
