@@ -55,7 +55,15 @@ internal sealed partial class TableExpiry(TableMemory memory, ITableStorage stor
                     continue;
                 }
             }
-            await storage.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await storage.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                LogNotDeleted(id, e.Message); // written to at this very moment: the next sweep looks again
+                continue;
+            }
             deleted.Add(id);
         }
         return deleted;
@@ -63,6 +71,9 @@ internal sealed partial class TableExpiry(TableMemory memory, ITableStorage stor
 
     [LoggerMessage(LogLevel.Warning, "The expiry sweep failed and is tried again later: {Reason}")]
     private partial void LogSweepFailed(string reason);
+
+    [LoggerMessage(LogLevel.Information, "Table {TableId} was not deleted now; the next sweep tries again: {Reason}")]
+    private partial void LogNotDeleted(string tableId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Deleted table {TableId}: nobody viewed it for {Unused}")]
     private partial void LogExpired(string tableId, TimeSpan unused);
