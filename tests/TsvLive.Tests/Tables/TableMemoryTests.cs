@@ -119,12 +119,19 @@ public sealed class TableMemoryTests : IDisposable
         }
 
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(seed => Task.Run(() => RunAsync(seed), Ct))).WithTimeout(TimeSpan.FromMinutes(3));
+        // Last, tables with cached views leave memory for good (deleted on another instance): their caches go with them.
+        var cached = app.Memory.Caches.Kept().Select(k => k.TableId).Distinct().Take(3).ToList();
+        foreach (var id in cached)
+        {
+            store.VersionStored(id, 0);
+        }
 
         // Catching up runs in the background: wait (polling) until everything has settled.
         var settled = await Eventually(() => Accounting(app) is null, TimeSpan.FromSeconds(30));
         Assert.True(settled, Accounting(app));
+        Assert.NotEmpty(cached);
+        Assert.All(cached, id => Assert.Null(app.Memory.Find(id)));
         Assert.True(app.Memory.Count > 0);
-        Assert.True(app.Memory.Caches.HeldBytes > 0 || app.Memory.Caches.Kept().Count == 0);
         Assert.Equal(9, done.Count); // every path ran
     }
 
