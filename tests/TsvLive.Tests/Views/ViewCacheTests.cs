@@ -149,6 +149,28 @@ public sealed class ViewCacheTests
         Assert.Equal(["a1", "a2", "b1", "a3", "a1"], computed);
     }
 
+    [Fact]
+    public async Task AnEntryComputedForAVersionNoLongerInMemoryIsAnsweredButNotKept()
+    {
+        await using var app = new TsvLiveFactory();
+        var held = new HashSet<(string, int)> { ("kept", 1) };
+        var cache = new ViewCache(app.Budget, app.Services.GetRequiredService<TsvLive.Operations.TsvLiveMetrics>(), (id, version) => held.Contains((id, version)));
+        var computed = 0;
+        int[] Compute()
+        {
+            computed++;
+            return [computed];
+        }
+
+        Assert.Equal(1, cache.GetOrAdd("gone", 1, "view", Compute, _ => 4, Ct)[0]);
+        Assert.Equal(2, cache.GetOrAdd("gone", 1, "view", Compute, _ => 4, Ct)[0]);
+        Assert.Equal(3, cache.GetOrAdd("kept", 1, "view", Compute, _ => 4, Ct)[0]);
+        Assert.Equal(3, cache.GetOrAdd("kept", 1, "view", Compute, _ => 4, Ct)[0]);
+
+        Assert.Equal([("kept", 1)], cache.Kept());
+        Assert.Equal(4, cache.HeldBytes);
+    }
+
     /// <summary>A cache of its own (not the app's, which keeps only versions of tables held in memory) for made-up tables.</summary>
     private static ViewCache CacheOfEveryVersion(TsvLiveFactory app) =>
         new(app.Budget, app.Services.GetRequiredService<TsvLive.Operations.TsvLiveMetrics>(), (_, _) => true);
