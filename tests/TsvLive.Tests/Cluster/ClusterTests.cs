@@ -71,7 +71,7 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task AWatcherOnOneInstanceHearsOfAReplacementThroughTheOtherWithinASecondAndPagesTheNewRows()
+    public async Task AWatcherOnOneInstanceHearsOfAReplacementThroughTheOtherAndPagesTheNewRows()
     {
         var (a, b) = (Instance(), Instance());
         var created = await a.CreateTableAsync(Tsv.Numbered(10), Ct);
@@ -80,12 +80,10 @@ public sealed class ClusterTests : ClusterTestBase
         await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
         Assert.Equal(10, (await watcher.InvokeAsync<TablePage>("GetPage", created.Id, 1L, 100, Ct)).TotalRows);
 
-        var sent = Stopwatch.StartNew();
+        // (How soon is the load tool's figure, "cluster" in docs/benchmarks.md: well under a second.)
         await ReplaceAsync(a, created, Tsv.Numbered(30, prefix: "new"));
-        var notice = await replaced.WaitForAsync(r => r.Id == created.Id && r.Version == 2);
-        var heard = sent.Elapsed;
+        var notice = await replaced.WaitForAsync(r => r.Id == created.Id && r.Version == 2, TimeSpan.FromSeconds(30));
 
-        Assert.True(heard < TimeSpan.FromSeconds(1), $"TableReplaced arrived after {heard.TotalMilliseconds:0} ms");
         Assert.Equal(30, notice.RowCount);
         var page = await watcher.InvokeAsync<TablePage>("GetPage", created.Id, 1L, 100, Ct).WithTimeout();
         Assert.Equal((2, 30, "new 1"), (page.Version, page.TotalRows, page.Rows[0][1]));
@@ -129,7 +127,7 @@ public sealed class ClusterTests : ClusterTestBase
 
             var versions = results.Select(r => r.Version).Order().ToArray();
             Assert.Equal(2, versions.Distinct().Count());
-            // The instance whose version lost hears of the newer one through Redis: within a second.
+            // The instance whose version lost hears of the newer one through Redis.
             var newest = results.MaxBy(r => r.Version)!;
             foreach (var instance in new[] { a, b })
             {
@@ -222,7 +220,7 @@ public sealed class ClusterTests : ClusterTestBase
         Assert.Equal(HttpStatusCode.OK, (await onA.GetAsync($"/api/tables/{used.Id}", Ct)).StatusCode);
     }
 
-    /// <summary>The version and rows an instance serves, once it serves <paramref name="version"/> (or after a second).</summary>
+    /// <summary>The version and rows an instance serves, once it serves <paramref name="version"/> (or after a generous deadline).</summary>
     private static async Task<(int Version, long Rows)> WhenOnVersionAsync(TsvLiveFactory instance, string id, int version)
     {
         using var http = instance.CreateHttpClient();
@@ -230,7 +228,7 @@ public sealed class ClusterTests : ClusterTestBase
         while (true)
         {
             var info = (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{id}", Ct))!;
-            if (info.Version == version || deadline.Elapsed > TimeSpan.FromSeconds(1))
+            if (info.Version == version || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 return (info.Version, info.RowCount);
             }

@@ -63,12 +63,15 @@ public sealed class UploadFlowControlTests(UploadFlowControlTests.Factory factor
         var chunks = Channel.CreateUnbounded<byte[]>();
 
         var upload = uploader.InvokeAsync<TableInfo>("Upload", chunks.Reader, new UploadRequest("slow.tsv", created.Id, created.EditKey), Ct);
+        long sent = 0;
         foreach (var chunk in Tsv.Chunks(Tsv.Numbered(20_000), 4096))
         {
             await chunks.Writer.WriteAsync(chunk, Ct);
+            sent += chunk.Length;
             if (progress.All.Count < 3)
             {
-                await Task.Delay(20, Ct);
+                // The first chunks wait for their progress (the newest always comes, at the interval's end).
+                await progress.WaitForAsync(bytes => bytes >= sent, TimeSpan.FromSeconds(30));
             }
         }
         chunks.Writer.Complete();

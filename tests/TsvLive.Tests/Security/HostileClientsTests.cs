@@ -125,12 +125,12 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
     }
 
     [Theory]
-    [InlineData("missing closing boundary", "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\n\r\na\tb\n1\t2\n")]
-    [InlineData("garbage", "this is not a multipart body at all")]
-    [InlineData("empty body", "")]
-    [InlineData("a 20 KB part header", "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\nX-Long: {LONG}\r\n\r\na\n1\n\r\n--XYZ--\r\n")]
-    [InlineData("40 part headers", "--XYZ\r\n{MANY}Content-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\n\r\na\n1\n\r\n--XYZ--\r\n")]
-    public async Task AMalformedMultipartBodyIsAClear400(string what, string body)
+    [InlineData("Unexpected end of", "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\n\r\na\tb\n1\t2\n")]
+    [InlineData("Unexpected end of", "this is not a multipart body at all")]
+    [InlineData("Unexpected end of", "")]
+    [InlineData("Multipart headers", "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\nX-Long: {LONG}\r\n\r\na\n1\n\r\n--XYZ--\r\n")]
+    [InlineData("Multipart headers", "--XYZ\r\n{MANY}Content-Disposition: form-data; name=\"file\"; filename=\"a.tsv\"\r\n\r\na\n1\n\r\n--XYZ--\r\n")]
+    public async Task AMalformedMultipartBodyIsAClear400(string reason, string body)
     {
         using var http = factory.CreateHttpClient();
         var text = body.Replace("{LONG}", new string('x', 20_000), StringComparison.Ordinal)
@@ -142,9 +142,8 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
         var response = await http.PostAsync("/api/tables", content, Ct);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, Ct, code: "invalid-upload");
-        Assert.Matches("multipart body is malformed|no file part", problem.GetProperty("detail").GetString()!);
+        Assert.StartsWith($"The multipart body is malformed: {reason}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(tables, factory.Store.Count);
-        Assert.False(string.IsNullOrEmpty(what));
     }
 
     [Fact]
@@ -193,12 +192,13 @@ public sealed class HostileClientsTests(HostileClientsTests.Factory factory) : I
                 while (!feeding.IsCancellationRequested)
                 {
                     await chunks.Writer.WriteAsync(trickle, CancellationToken.None);
+                    // The trickle's pace: a slower machine only makes it slower, never fast enough to count.
                     await Task.Delay(100, CancellationToken.None);
                 }
             }, CancellationToken.None);
 
             // 10 bytes a second at most, under the 240 a second an upload must keep up: dropped after the 1 s window.
-            var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout(TimeSpan.FromSeconds(10)));
+            var e = await Assert.ThrowsAsync<HubException>(() => upload.WithTimeout(TimeSpan.FromSeconds(30)));
             await feeding.CancelAsync();
             await feeder;
             Assert.Contains("HubException: upload-stalled: ", e.Message, StringComparison.Ordinal);

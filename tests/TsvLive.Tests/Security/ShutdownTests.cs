@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -66,11 +67,16 @@ public class ShutdownTests
         await viewer.StartAsync(Ct).WithTimeout();
         await viewer.InvokeAsync<TableInfo>("Watch", created.Id, Ct).WithTimeout();
 
+        var stoppedAt = Stopwatch.StartNew();
         var stopping = server.DisposeAsync().AsTask();
 
-        // Well under the 30 s a server may spend draining its connections.
-        await dropped.Task.WithTimeout(TimeSpan.FromSeconds(5));
+        await dropped.Task.WithTimeout(TimeSpan.FromSeconds(30));
+        var droppedAfter = stoppedAt.Elapsed;
         await stopping.WithTimeout();
+
+        // At once: not after the 30 s a server may spend draining its connections.
+        Assert.True(droppedAfter < TimeSpan.FromSeconds(15), $"The viewer was dropped {droppedAfter.TotalSeconds:0.0} s after the stop began");
+        Assert.NotEqual(HubConnectionState.Connected, viewer.State);
     }
 
     [Fact]

@@ -120,7 +120,15 @@ public sealed class TableMemoryTests : IDisposable
 
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(seed => Task.Run(() => RunAsync(seed), Ct))).WithTimeout(TimeSpan.FromMinutes(3));
         // Last, tables with cached views leave memory for good (deleted on another instance): their caches go with them.
-        var cached = app.Memory.Caches.Kept().Select(k => k.TableId).Distinct().Take(3).ToList();
+        var cached = new List<string>();
+        foreach (var table in tables)
+        {
+            if (cached.Count < 3 && await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/tables/{table.Id}/rows?sort=3:desc"), Ct) is not null
+                && app.Memory.Caches.Kept().Any(k => k.TableId == table.Id))
+            {
+                cached.Add(table.Id);
+            }
+        }
         foreach (var id in cached)
         {
             store.VersionStored(id, 0);

@@ -132,7 +132,11 @@ public sealed class ViewTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
             var viaHub = await hub.InvokeAsync<TablePage>("GetRows", created.Id, new RowsRequest(1, 100, sort, filter, q), Ct).WithTimeout();
             Assert.Equal(http.RowNumbers, viaHub.RowNumbers);
             Assert.Equal(http.Rows.Select(r => string.Join('\t', r)), viaHub.Rows.Select(r => string.Join('\t', r)));
-            Assert.Equal(http.View.Sort, viaHub.View.Sort);
+            // Every other part too: the view as understood (sort, filter, q), the totals, the version, the columns.
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(http), System.Text.Json.JsonSerializer.Serialize(viaHub));
+            Assert.Equal(sort, http.View.Sort);
+            Assert.Equal(filter, http.View.Filter);
+            Assert.Equal(q, http.View.Q);
         }
     }
 

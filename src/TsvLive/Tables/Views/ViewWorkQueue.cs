@@ -34,6 +34,18 @@ internal sealed class ViewWorkQueue(IOptions<TsvLiveOptions> options)
         }
     }
 
+    /// <summary>How many computations hold a place now.</summary>
+    public int Running
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _running;
+            }
+        }
+    }
+
     /// <summary>Waits for a place (given back when the result is disposed); the caller's token ends the wait.</summary>
     /// <param name="client">The asker (<see cref="ClientAddress.ClientKey"/>).</param>
     public async Task<IDisposable> EnterAsync(string client, CancellationToken cancellationToken)
