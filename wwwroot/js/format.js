@@ -25,3 +25,8 @@ export function plural(n, one, many) {
 export function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** How many rows a table has: while a new table still arrives, how many so far. */
+export function rowsText(count, complete) {
+  return complete ? plural(count, "row", "rows") : `Uploading — ${plural(count, "row", "rows")} so far`;
+}

@@ -1,0 +1,26 @@
+// What the hub says about the table on screen: a new version, upload progress, a replacement
+// abandoned, how many people view it. News of other tables is not passed on.
+
+/** <tableId()> is the table on screen; each handler hears only of it. */
+export function listenToTable(connection, tableId, { replaced, progress, abandoned, viewers }) {
+  connection.on("TableReplaced", (info) => {
+    if (info.id === tableId()) {
+      replaced(info);
+    }
+  });
+  connection.on("UploadProgress", (id, bytesReceived, rowCount) => {
+    if (id === tableId()) {
+      progress(bytesReceived, rowCount);
+    }
+  });
+  connection.on("ReplacementAbandoned", (id) => {
+    if (id === tableId()) {
+      abandoned();
+    }
+  });
+  connection.on("ViewerCount", (id, count) => {
+    if (id === tableId()) {
+      viewers(count);
+    }
+  });
+}
