@@ -92,7 +92,7 @@ internal static class TablesApi
         var content = version.Content();
         if (!content.Complete)
         {
-            throw new TableBusyException();
+            throw TableArrivingException.ForTheFile();
         }
         return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", TableNames.ForDownload(version.Name));
     }

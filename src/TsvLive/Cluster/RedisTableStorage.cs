@@ -83,7 +83,7 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
         {
             // A new table arriving on another instance is not missing: it opens here once stored.
             return await redis.Database.KeyExistsAsync(RedisKeys.Arriving(id)).WaitAsync(cancellationToken).ConfigureAwait(false)
-                ? throw new TableArrivingException(elsewhere: true)
+                ? throw TableArrivingException.Elsewhere()
                 : null;
         }
         var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);

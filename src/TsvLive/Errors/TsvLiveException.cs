@@ -52,23 +52,30 @@ internal sealed class InvalidPageRequestException(string detail) : TsvLiveExcept
     public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
-internal sealed class TableBusyException() : TsvLiveException(
-    "table-busy",
-    "Table still uploading",
-    "This table is still being uploaded. Try again when the upload has finished.")
+/// <summary>
+/// A table whose first upload is still running (409 <c>table-arriving</c>): what cannot be had of it
+/// yet, and when it can.
+/// </summary>
+internal sealed class TableArrivingException : TsvLiveException
 {
-    public override int StatusCode => StatusCodes.Status409Conflict;
-}
+    private TableArrivingException(string detail)
+        : base("table-arriving", "Still uploading", detail)
+    {
+    }
 
-/// <param name="elsewhere">The whole table is arriving on another instance (else only views wait for it).</param>
-internal sealed class TableArrivingException(bool elsewhere = false) : TsvLiveException(
-    "table-arriving",
-    "Still uploading",
-    elsewhere
-        ? "This table is still being uploaded. It opens here as soon as the upload finishes."
-        : "Sorting, filtering, finding and column stats are available when the upload finishes.")
-{
     public override int StatusCode => StatusCodes.Status409Conflict;
+
+    /// <summary>A view (sort, filter, find) or column stats: its rows are not final yet.</summary>
+    public static TableArrivingException ForViews() =>
+        new("Sorting, filtering, finding and column stats are available when the upload finishes.");
+
+    /// <summary>Replacing it or downloading its file.</summary>
+    public static TableArrivingException ForTheFile() =>
+        new("This table is still being uploaded. Try again when the upload has finished.");
+
+    /// <summary>With several instances: the whole table is arriving on another one.</summary>
+    public static TableArrivingException Elsewhere() =>
+        new("This table is still being uploaded. It opens here as soon as the upload finishes.");
 }
 
 internal sealed class ReplacementRunningException() : TsvLiveException(

@@ -82,7 +82,7 @@ internal sealed partial class UploadService(
         ThrowIfStorageUnavailable();
         if (!table.Current.Content().Complete)
         {
-            throw new TableBusyException();
+            throw TableArrivingException.ForTheFile();
         }
         using var replacing = table.BeginReplacement();
         using var place = gate.Enter(uploader, newTable: false);

@@ -9,10 +9,8 @@ namespace TsvLive.Tables.Views;
 /// filter and stat of the column. Text columns have none: their cells are read from the table's
 /// bytes when needed.
 /// </summary>
-internal sealed class ColumnKeys(ColumnType type, double[] values)
+internal sealed class ColumnKeys(double[] values)
 {
-    public ColumnType Type => type;
-
     public double[] Values => values;
 
     public long SizeBytes => values.Length * sizeof(double);
@@ -23,7 +21,7 @@ internal sealed class ColumnKeys(ColumnType type, double[] values)
         var values = new double[content.RowCount];
         TableScan.ForEach(content, (row, reader) =>
             values[row] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN, cancellationToken);
-        return new ColumnKeys(type, values);
+        return new ColumnKeys(values);
     }
 
     /// <summary>A typed value as cell text again (for stats' histogram bounds).</summary>

@@ -28,7 +28,7 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
         ViewRequest.RequireColumn(column, content.Columns.Count);
         if (!content.Complete)
         {
-            throw new TableArrivingException();
+            throw TableArrivingException.ForViews();
         }
         var key = $"stats:{column}";
         using var turn = cache.Holds(table.Id, version.Version, key) ? null : await work.EnterAsync(client, cancellationToken).ConfigureAwait(false);

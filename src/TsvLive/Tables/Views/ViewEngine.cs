@@ -24,7 +24,7 @@ internal sealed class ViewEngine(ViewCache cache)
         }
         if (!content.Complete)
         {
-            throw new TableArrivingException();
+            throw TableArrivingException.ForViews();
         }
         int[]? selected = view.Selects
             ? cache.GetOrAdd(

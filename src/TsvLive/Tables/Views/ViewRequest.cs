@@ -47,8 +47,6 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
 
     public const int MaxTextLength = 1000;
 
-    public static ViewRequest None { get; } = new([], [], null);
-
     public bool IsEmpty => Sort.Count == 0 && Filters.Count == 0 && Find is null;
 
     public bool Selects => Filters.Count > 0 || Find is not null;
@@ -179,7 +177,4 @@ internal sealed record ViewRequest(IReadOnlyList<SortKey> Sort, IReadOnlyList<Fi
 public sealed record ViewDescription(
     [property: DataMember(Name = "sort")] IReadOnlyList<string> Sort,
     [property: DataMember(Name = "filter")] IReadOnlyList<string> Filter,
-    [property: DataMember(Name = "q")] string? Q)
-{
-    public static ViewDescription None { get; } = new([], [], null);
-}
+    [property: DataMember(Name = "q")] string? Q);
