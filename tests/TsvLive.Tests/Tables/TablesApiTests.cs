@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.WebUtilities;
 using TsvLive.Tests.Fixtures;
 
@@ -20,6 +21,31 @@ public class TablesApiTests(TablesApiTests.Factory factory) : IClassFixture<Tabl
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private readonly HttpClient _http = factory.CreateHttpClient();
+
+    [Fact]
+    public async Task WhileATablesFirstUploadRunsReplacingItOrDownloadingItsFileIsA409ThatSaysWhy()
+    {
+        await using var uploader = await factory.ConnectHubAsync(Ct);
+        var id = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = uploader.On<string, long, long>("UploadProgress", (table, _, _) => id.TrySetResult(table));
+        var chunks = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        chunks.Writer.TryWrite(Tsv.Numbered(10));
+        var upload = uploader.InvokeAsync<TsvLive.Api.TableCreated>("Upload", chunks.Reader, new TsvLive.Api.UploadRequest("arriving.tsv"), Ct);
+        var arriving = await id.Task.WithTimeout();
+
+        var file = await _http.GetAsync($"/api/tables/{arriving}/file", Ct);
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tables/{arriving}") { Content = new ByteArrayContent(Tsv.Numbered(3)) };
+        put.Headers.Add("X-Edit-Key", "not the key, which the uploader learns at the end");
+        var replaced = await _http.SendAsync(put, Ct);
+
+        var problem = await file.AssertProblemAsync(HttpStatusCode.Conflict, Ct, code: "table-arriving");
+        Assert.Equal("This table is still being uploaded. Try again when the upload has finished.", problem.GetProperty("detail").GetString());
+        // A stranger's replacement is refused for its key before anything else.
+        await replaced.AssertProblemAsync(HttpStatusCode.Forbidden, Ct, code: "edit-key-rejected");
+        chunks.Writer.Complete();
+        var created = await upload.WithTimeout();
+        Assert.Equal(Tsv.Numbered(10), await _http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct));
+    }
 
     [Fact]
     public async Task CreatingATableAnswers201WithItsLinksAndEditKey()
