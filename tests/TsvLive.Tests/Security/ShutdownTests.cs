@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -19,7 +18,7 @@ public class ShutdownTests
     [Fact]
     public async Task AnUploadInFlightEndsWithAnErrorAndViewersReconnectToAClearNotFound()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var first = new TsvLiveFactory(port);
         var created = await first.CreateTableAsync(Tsv.Numbered(5), Ct);
         var viewer = new HubConnectionBuilder()
@@ -135,12 +134,5 @@ public class ShutdownTests
     private sealed class EveryFewMilliseconds : IRetryPolicy
     {
         public TimeSpan? NextRetryDelay(RetryContext retryContext) => TimeSpan.FromMilliseconds(100);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -106,9 +106,8 @@ public sealed class StorageLimitsTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await filler.SendAsync(put, Ct)).StatusCode);
 
         // After a restart the shares are counted again from what is stored.
-        var port = app.ServerAddress.Port;
         await app.DisposeAsync();
-        await using var again = new TsvLiveFactory(port).With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "600000");
+        await using var again = new TsvLiveFactory().With("TsvLive:DataDirectory", Data).With("TsvLive:MaxDiskBytes", "600000");
         using var fillerAgain = OtherAddress.HttpClientFrom(System.Net.IPAddress.Parse("127.0.0.8"), again.ServerAddress);
         await (await fillerAgain.PostAsync("/api/tables?name=more.tsv", new ByteArrayContent(Tsv.Numbered(4400)), Ct))
             .AssertProblemAsync(HttpStatusCode.InsufficientStorage, Ct, code: "address-storage-full");
