@@ -2,24 +2,26 @@
 # Times the 100 MB HTTP upload (curl, as a user's script would) on several builds of TsvLive, fresh
 # servers alternating in one run, so the ratios between them mean something on a noisy machine.
 #
-#   bench/compare-uploads.sh [--rounds N] [--uploads N] [--file F] CONFIG...
+#   bench/compare-uploads.sh [--rounds N] [--uploads N] [--file F] [--settle S] CONFIG...
 #
 # A CONFIG is label=rev[:env=value,...][:memory]: the Release build of git revision rev (HEAD for the
 # working tree's own build), started with the given environment, with a data directory unless
 # ":memory" (TsvLive:DataDirectory empty). Each round starts every config's server once and uploads
-# the file --uploads times; the first upload after start is reported apart from the others.
+# the file --uploads times; the first upload after start is reported apart from the others. --settle:
+# seconds to wait between the server answering and the first upload (default 0: at once).
 # Example (issue 20, step 1):
 #   bench/compare-uploads.sh first=fbd5daa today=HEAD today-memory=HEAD:memory \
 #     today-untiered=HEAD:DOTNET_TieredCompilation=0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=6 uploads=4 file=""
+rounds=6 uploads=4 file="" settle=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --uploads) uploads=$2; shift 2 ;;
     --file) file=$2; shift 2 ;;
+    --settle) settle=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -74,6 +76,7 @@ for round in $(seq 1 "$rounds"); do
       dotnet "${dll[$rev]}" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 400); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+    sleep "$settle"
     line=$label
     for _ in $(seq 1 "$uploads"); do
       line+=" $(curl -s -o /dev/null -w '%{time_total}' --data-binary @"$file" "http://127.0.0.1:$port/api/tables?name=upload.tsv")"
