@@ -37,12 +37,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         Directory.CreateDirectory(_tables);
         _maxBytes = options.Value.MaxDiskBytes;
         _maxBytesPerAddress = (long?)(_maxBytes * options.Value.MaxDiskBytesShare);
-        RemoveLeftovers();
-        _bytes = Directory.EnumerateFiles(_tables, "*.tsv", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        if (_maxBytesPerAddress is not null)
-        {
-            CountByAddress();
-        }
+        RemoveLeftoversAndCount();
         metrics.Observe("tsvlive.tables.on_disk", "{table}", "Tables kept in the data directory", () => Directory.EnumerateDirectories(_tables).LongCount());
         metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory", () => Interlocked.Read(ref _bytes));
     }
@@ -209,25 +204,6 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
-    /// <summary>At start, each address's bytes from the tables' metadata (whom their current version is charged to).</summary>
-    private void CountByAddress()
-    {
-        foreach (var folder in Directory.EnumerateDirectories(_tables))
-        {
-            var metadata = Path.Combine(folder, MetadataFile);
-            if (!File.Exists(metadata))
-            {
-                continue;
-            }
-            var table = JsonSerializer.Deserialize<StoredTable>(File.ReadAllBytes(metadata), s_json);
-            var file = new FileInfo(Path.Combine(folder, VersionFile(table?.Version ?? 0)));
-            if (table is not null && file.Exists)
-            {
-                _bytesBy[table.ChargedTo] = _bytesBy.GetValueOrDefault(table.ChargedTo) + file.Length;
-            }
-        }
-    }
-
     private static string VersionFile(int version) => $"{version}.tsv";
 
     private static async Task<StoredTable> ReadMetadataAsync(string path, CancellationToken cancellationToken)
@@ -273,8 +249,13 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
-    /// <summary>An upload a crash interrupted leaves only temporary files: removed here, before anything is served.</summary>
-    private void RemoveLeftovers()
+    /// <summary>
+    /// At start, one pass over the directory before anything is served: what a crash left behind is
+    /// removed (temporary files, a first version that never got its metadata, a replacement's bytes
+    /// its metadata never pointed to), and the current versions' bytes are counted, in all and per
+    /// address, for the disk budget. Each table's metadata is read once; no table's bytes are.
+    /// </summary>
+    private void RemoveLeftoversAndCount()
     {
         foreach (var leftover in Directory.EnumerateFiles(Root, "*" + TemporarySuffix, SearchOption.AllDirectories))
         {
@@ -290,12 +271,20 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                 LogLeftoverRemoved(folder);
                 continue;
             }
-            // A replacement whose bytes were renamed into place but whose metadata was not: not committed.
-            var current = VersionFile(ReadMetadataAsync(metadata, CancellationToken.None).GetAwaiter().GetResult().Version);
-            foreach (var version in Directory.EnumerateFiles(folder, "*.tsv").Where(f => Path.GetFileName(f) != current))
+            var table = ReadMetadataAsync(metadata, CancellationToken.None).GetAwaiter().GetResult();
+            var current = VersionFile(table.Version);
+            foreach (var file in Directory.EnumerateFiles(folder, "*.tsv"))
             {
-                File.Delete(version);
-                LogLeftoverRemoved(version);
+                if (Path.GetFileName(file) != current)
+                {
+                    // A replacement whose bytes were renamed into place but whose metadata was not: not committed.
+                    File.Delete(file);
+                    LogLeftoverRemoved(file);
+                    continue;
+                }
+                var length = new FileInfo(file).Length;
+                _bytes += length;
+                _bytesBy[table.ChargedTo] = _bytesBy.GetValueOrDefault(table.ChargedTo) + length;
             }
         }
     }
