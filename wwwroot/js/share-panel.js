@@ -82,15 +82,12 @@ export function createSharePanel(hub, notices, table) {
     get replacingHere() {
       return activeUpload !== null || ownUploadEnding;
     },
-    /** A new version was published: a cancelled replacement of this page has surely ended. */
-    versionPublished() {
-      ownUploadEnding = false;
-    },
-    /** Whether the server's "abandoned" is this page's own (still running) replacement. */
+    /** Whether this page's own replacement is still running. */
     get uploading() {
       return activeUpload !== null;
     },
-    abandoned() {
+    /** The server says a replacement ended (published or abandoned): a cancelled one of this page's has surely ended. */
+    replacementEnded() {
       ownUploadEnding = false;
     },
     /** Offers the edit link and replacing only with an edit key. */

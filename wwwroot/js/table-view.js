@@ -64,7 +64,7 @@ export function createTableView(hub, { onMissing }) {
     replaced(info) {
       // An older or repeated notice (with several instances, two replacements can be told in either order) changes nothing.
       if (info.version > state.version) {
-        share.versionPublished();
+        share.replacementEnded();
         showReplacement(info);
       }
     },
@@ -81,7 +81,7 @@ export function createTableView(hub, { onMissing }) {
     },
     abandoned() {
       if (!share.uploading) {
-        share.abandoned();
+        share.replacementEnded();
         notices.clearIf("arriving");
       }
     },

@@ -15,55 +15,39 @@ internal static class FolderDependencies
     /// <summary>Each folder's uses of other folders, with one example type pair per edge.</summary>
     public static IReadOnlyDictionary<(string From, string To), string> Read()
     {
-        using var module = ModuleDefinition.ReadModule(typeof(TsvLiveOptions).Assembly.Location);
         var edges = new Dictionary<(string, string), string>();
-        foreach (var type in module.GetTypes())
+        foreach (var (from, to) in s_uses.Value)
         {
-            var outer = Outermost(type);
-            if (outer.Namespace.Length == 0 || !IsApp(outer.Namespace) || outer.FullName == "TsvLive.Program")
+            if (IsApp(to.Namespace) && to.Namespace != from.Namespace && from.FullName != "TsvLive.Program")
             {
-                continue;
-            }
-            foreach (var used in Uses(type))
-            {
-                if (used.Module != module && used.Scope?.Name != module.Name && used.Scope is not ModuleDefinition)
-                {
-                    continue;
-                }
-                var target = Outermost(used);
-                if (target.Namespace.Length == 0 || !IsApp(target.Namespace) || target.Namespace == outer.Namespace)
-                {
-                    continue;
-                }
-                edges.TryAdd((outer.Namespace, target.Namespace), $"{outer.Name} uses {target.Name}");
+                edges.TryAdd((from.Namespace, to.Namespace), $"{from.Name} uses {to.Name}");
             }
         }
         return edges;
     }
 
     /// <summary>Each folder's uses of types outside the app whose namespace starts with <paramref name="prefix"/>, one example each.</summary>
-    public static IReadOnlyList<(string From, string Example)> ExternalUses(string prefix)
+    public static IReadOnlyList<(string From, string Example)> ExternalUses(string prefix) =>
+        [.. s_uses.Value
+            .Where(use => use.To.Namespace.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(use => (use.From.Namespace, $"{use.From.Name} uses {use.To.FullName}"))
+            .Distinct()];
+
+    /// <summary>Every (type of the app, type it uses) pair, each type taken as its outermost type; read once.</summary>
+    private static readonly Lazy<List<(TypeReference From, TypeReference To)>> s_uses = new(() =>
     {
         using var module = ModuleDefinition.ReadModule(typeof(TsvLiveOptions).Assembly.Location);
-        var found = new Dictionary<string, string>();
+        var uses = new List<(TypeReference, TypeReference)>();
         foreach (var type in module.GetTypes())
         {
             var outer = Outermost(type);
-            if (outer.Namespace.Length == 0 || !IsApp(outer.Namespace))
+            if (IsApp(outer.Namespace))
             {
-                continue;
-            }
-            foreach (var used in Uses(type))
-            {
-                var target = Outermost(used);
-                if (target.Namespace.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    found.TryAdd($"{outer.Namespace}|{outer.Name} uses {target.FullName}", "");
-                }
+                uses.AddRange(Uses(type).Select(used => (outer, Outermost(used))));
             }
         }
-        return [.. found.Keys.Select(k => k.Split('|')).Select(p => (p[0], p[1]))];
-    }
+        return uses;
+    });
 
     private static bool IsApp(string ns) => ns == App || ns.StartsWith(App + ".", StringComparison.Ordinal);
 
