@@ -8,4 +8,25 @@ public static class Timeouts
     public static Task WithTimeout(this Task task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Default);
 
     public static Task<T> WithTimeout<T>(this Task<T> task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Default);
+
+    /// <summary>
+    /// Looks at <paramref name="condition"/> every 10 ms until it holds (true) or the deadline passes
+    /// (false, 30 s by default): a test waits for what the server does, never for a fixed time.
+    /// </summary>
+    public static async Task<bool> Until(Func<bool> condition, TimeSpan? deadline = null)
+    {
+        using var within = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(10, within.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return condition();
+            }
+        }
+        return true;
+    }
 }

@@ -61,34 +61,25 @@ public sealed class StreamRowsTests : IAsyncDisposable
         // While the view waits its turn (the one place is taken here), the connection's other calls are answered.
         var place = await queue.EnterAsync("someone else", Ct);
         var waiting = hub.StreamAsync<TablePage>("StreamRows", created.Id, new RowsRequest(Q: "née"), leave.Token).ToListAsync(leave.Token).AsTask();
-        await Until(() => queue.Waiting == 1);
+        Assert.True(await Timeouts.Until(() => queue.Waiting == 1));
         var plain = await hub.InvokeAsync<TablePage>("GetRows", created.Id, new RowsRequest(1, 10), Ct).WithTimeout();
         Assert.Equal(10, plain.Rows.Count);
         leave.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WithTimeout());
-        await Until(() => cancelled.Count == 1);
+        Assert.True(await Timeouts.Until(() => cancelled.Count == 1));
         place.Dispose();
 
         // And once it computes, cancelling stops the computation.
         using var leaveAgain = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var slow = hub.StreamAsync<TablePage>("StreamRows", created.Id, new RowsRequest(Q: "née"), leaveAgain.Token).ToListAsync(leaveAgain.Token).AsTask();
-        await Until(() => queue.Running == 1);
+        Assert.True(await Timeouts.Until(() => queue.Running == 1));
         leaveAgain.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.WithTimeout());
-        await Until(() => cancelled.Count == 2);
+        Assert.True(await Timeouts.Until(() => cancelled.Count == 2));
         Assert.Equal(0, _app.Services.GetRequiredService<ViewCache>().HeldBytes);
         var after = await hub.InvokeAsync<TablePage>("GetRows", created.Id, new RowsRequest(1, 10, Sort: ["1"]), Ct).WithTimeout();
         Assert.Equal(10, after.Rows.Count);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(10, within.Token);
-        }
     }
 
     /// <summary>Counts tsvlive.view.cancellations of this test's server only (meters are seen across the process).</summary>

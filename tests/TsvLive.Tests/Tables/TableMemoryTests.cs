@@ -135,7 +135,7 @@ public sealed class TableMemoryTests : IDisposable
         }
 
         // Catching up runs in the background: wait (polling) until everything has settled.
-        var settled = await Eventually(() => Accounting(app) is null, TimeSpan.FromSeconds(30));
+        var settled = await Timeouts.Until(() => Accounting(app) is null);
         Assert.True(settled, Accounting(app));
         Assert.NotEmpty(cached);
         Assert.All(cached, id => Assert.Null(app.Memory.Find(id)));
@@ -168,23 +168,6 @@ public sealed class TableMemoryTests : IDisposable
         }
         var orphans = memory.Caches.Kept().Where(k => !memory.IsHeld(k.TableId, k.Version)).ToList();
         return orphans.Count > 0 ? $"Caches are kept for versions not in memory: {string.Join(", ", orphans)}." : null;
-    }
-
-    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan deadline)
-    {
-        using var within = new CancellationTokenSource(deadline);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(50, within.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static HttpRequestMessage Replace(TableCreated table, byte[] bytes)
