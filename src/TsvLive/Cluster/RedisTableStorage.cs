@@ -33,7 +33,10 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
 
     public bool IsAvailable => redis.IsConnected;
 
-    public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
+    /// <summary>Versions are stored whole when saved (chunks written while arriving would be a next step).</summary>
+    public IVersionDraft Draft() => NoDraft.Instance;
+
+    public async Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
     {
         var database = redis.Database;
         var contentId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();

@@ -44,6 +44,9 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
 
     public long BytesReceived => _raw.Length;
 
+    /// <summary>The bytes received so far, exactly as uploaded (append-only).</summary>
+    public ByteSegments Raw => _raw;
+
     /// <summary>The memory the upload holds so far, counted as <see cref="TableContent.HeldBytes"/> counts it.</summary>
     public long HeldBytes => TableContent.HeldBy(_raw, _text?.Bytes ?? _raw, (_indexer?.Latest ?? IndexedText.Empty).Index);
 

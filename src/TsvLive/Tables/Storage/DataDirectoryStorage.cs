@@ -12,7 +12,9 @@ namespace TsvLive.Tables.Storage;
 /// bytes exactly as uploaded, <c>tables/{id}/table.json</c> the table's metadata (edit key hash,
 /// current version, name, times). Every file is written under a temporary name, flushed to disk
 /// and renamed into place; the metadata is renamed last and is the commit point, so a crash at any
-/// moment leaves the old state or the new one. Leftover temporary files are removed at start.
+/// moment leaves the old state or the new one. Leftover temporary files are removed at start. A
+/// version's bytes are written while they arrive, to <c>drafts/{random}.tsv.tmp</c>
+/// (<see cref="VersionFileDraft"/>), and renamed into the table's folder when it is saved.
 /// </summary>
 internal sealed partial class DataDirectoryStorage : ITableStorage
 {
@@ -21,6 +23,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly string _tables;
+    private readonly string _drafts;
     private readonly long? _maxBytes;
     private readonly long? _maxBytesPerAddress;
     private readonly ILogger<DataDirectoryStorage> _logger;
@@ -34,7 +37,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         _logger = logger;
         Root = Path.GetFullPath(options.Value.DataDirectory);
         _tables = Path.Combine(Root, "tables");
+        _drafts = Path.Combine(Root, "drafts");
         Directory.CreateDirectory(_tables);
+        Directory.CreateDirectory(_drafts);
         _maxBytes = options.Value.MaxDiskBytes;
         _maxBytesPerAddress = (long?)(_maxBytes * options.Value.MaxDiskBytesShare);
         RemoveLeftoversAndCount();
@@ -51,7 +56,9 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     public bool IsAvailable => true;
 
-    public async Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken)
+    public IVersionDraft Draft() => new VersionFileDraft(Path.Combine(_drafts, $"{Guid.NewGuid():N}.tsv{TemporarySuffix}"), _logger);
+
+    public async Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, table.Id);
         var metadata = Path.Combine(folder, MetadataFile);
@@ -62,7 +69,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         Count(table.ChargedTo, content.SizeBytes, previousBytes, previous?.ChargedTo);
         try
         {
-            await WriteVersionAsync(folder, table, content, metadata, cancellationToken);
+            await WriteVersionAsync(folder, table, content, draft, metadata, cancellationToken);
         }
         catch
         {
@@ -77,13 +84,21 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         return table.Version;
     }
 
-    /// <summary>The version's bytes, then the metadata (the commit point), each atomically; then the folder flushed.</summary>
-    private async Task WriteVersionAsync(string folder, StoredTable table, TableContent content, string metadata, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version's bytes (written while they arrived, or now), then the metadata (the commit point),
+    /// each atomically; then the folder flushed.
+    /// </summary>
+    private async Task WriteVersionAsync(string folder, StoredTable table, TableContent content, IVersionDraft draft, string metadata, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var bytesFile = Path.Combine(folder, VersionFile(table.Version));
-        await using (var bytes = content.Raw.OpenRead(0, content.SizeBytes))
+        if (draft is VersionFileDraft written && await written.SaveAsAsync(bytesFile, content.Raw, content.SizeBytes, cancellationToken))
         {
+            Renamed?.Invoke(bytesFile);
+        }
+        else
+        {
+            await using var bytes = content.Raw.OpenRead(0, content.SizeBytes);
             await WriteAtomicallyAsync(bytesFile, (file, ct) => bytes.CopyToAsync(file, ct), cancellationToken);
         }
         await WriteAtomicallyAsync(metadata, (file, ct) => JsonSerializer.SerializeAsync(file, table, s_json, ct), cancellationToken);

@@ -25,8 +25,12 @@ internal interface ITableStorage
     /// survives a crash; when it throws, the stored state is the previous one. <paramref name="table"/>'s
     /// version is the one proposed; a store shared by several instances may give a higher one (two
     /// replacements finishing at once on two instances get two versions). Returns the version stored.
+    /// <paramref name="draft"/> is what <see cref="Draft"/> gave for this upload (it may hold the bytes already).
     /// </summary>
-    Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken);
+    Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>Starts storing an upload's bytes while they arrive; a storage that stores whole versions gives <see cref="NoDraft"/>.</summary>
+    IVersionDraft Draft();
 
     /// <summary>The stored table with this id and the bytes of its current version, or null.</summary>
     Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken);
@@ -78,7 +82,9 @@ internal sealed class MemoryOnlyStorage : ITableStorage
 
     public bool KeepsTables => false;
 
-    public Task<int> SaveAsync(StoredTable table, TableContent content, CancellationToken cancellationToken) => Task.FromResult(table.Version);
+    public Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken) => Task.FromResult(table.Version);
+
+    public IVersionDraft Draft() => NoDraft.Instance;
 
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
 

@@ -63,12 +63,21 @@ internal sealed class ByteSegments
     }
 
     /// <summary>The bytes in [0, <paramref name="end"/>) segment by segment, without copying (for storing them elsewhere).</summary>
-    public IEnumerable<ReadOnlyMemory<byte>> Segments(long end)
+    public IEnumerable<ReadOnlyMemory<byte>> Segments(long end) => Segments(0, end);
+
+    /// <summary>The bytes in [<paramref name="start"/>, <paramref name="end"/>) segment by segment, without copying.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Segments(long start, long end)
     {
-        var (segments, starts, count) = Directory();
-        for (var i = 0; i < count && starts[i] < end; i++)
+        if (start >= end)
         {
-            yield return segments[i].AsMemory(0, (int)Math.Min(segments[i].Length, end - starts[i]));
+            yield break;
+        }
+        var (segments, starts, count) = Directory();
+        for (var i = SegmentIndex(starts, count, start); i < count && starts[i] < end; i++)
+        {
+            var from = (int)Math.Max(0, start - starts[i]);
+            var to = (int)Math.Min(segments[i].Length, end - starts[i]);
+            yield return segments[i].AsMemory(from, to - from);
         }
     }
 

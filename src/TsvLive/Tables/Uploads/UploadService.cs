@@ -42,10 +42,12 @@ internal sealed partial class UploadService(
         var editKey = TableSecrets.NewEditKey();
         Table? table = null;
         using var reservation = memory.Reserve(uploader.AddressKey);
+        var draft = storage.Draft();
+        await using var _ = draft.ConfigureAwait(false);
         try
         {
             // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
-            var content = await ReceiveAsync(chunks, uploader, isNew: true, reservation, ingest =>
+            var content = await ReceiveAsync(chunks, uploader, isNew: true, reservation, draft, ingest =>
             {
                 var now = clock.GetUtcNow();
                 table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
@@ -57,7 +59,7 @@ internal sealed partial class UploadService(
             var finished = table!;
             var finishedAt = clock.GetUtcNow();
             // A new table's id is new everywhere, so its first stored version is 1.
-            await StoreAsync(finished, 1, tableName, finishedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+            await StoreAsync(finished, 1, tableName, finishedAt, content, draft, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
             var version = memory.Finish(finished, content, finishedAt, reservation);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
@@ -88,10 +90,12 @@ internal sealed partial class UploadService(
         using var place = gate.Enter(uploader, newTable: false);
         // The owner is never starved: the replacement may use the room of the version it replaces.
         using var reservation = memory.Reserve(uploader.AddressKey, credit: table.Current.Content().HeldBytes);
+        var draft = storage.Draft();
+        await using var _ = draft.ConfigureAwait(false);
         TableContent content;
         try
         {
-            content = await ReceiveAsync(chunks, uploader, isNew: false, reservation, _ => table.Id, cancellationToken).ConfigureAwait(false);
+            content = await ReceiveAsync(chunks, uploader, isNew: false, reservation, draft, _ => table.Id, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -105,7 +109,7 @@ internal sealed partial class UploadService(
         try
         {
             // One replacement at a time per instance; a store shared with other instances may give a later version.
-            stored = await StoreAsync(table, table.NewestKnown + 1, tableName, replacedAt, content, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+            stored = await StoreAsync(table, table.NewestKnown + 1, tableName, replacedAt, content, draft, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -126,14 +130,14 @@ internal sealed partial class UploadService(
 
     /// <summary>
     /// The one receive loop of creating and replacing: takes the chunks into a new ingest, holding
-    /// their memory in <paramref name="reservation"/>, and tells the uploader and the watchers how far
-    /// it got. On failure it logs why (the caller's reservation gives the memory back); on success the
+    /// their memory in <paramref name="reservation"/> and storing them through <paramref name="draft"/>
+    /// as they come, and tells the uploader and the watchers how far it got. On failure it logs why (the caller's reservation gives the memory back); on success the
     /// reservation holds exactly what the returned content holds.
     /// </summary>
     /// <param name="isNew">Whether this creates a table (rather than replacing one).</param>
     /// <param name="tableIdAtFirstBytes">Called once the first bytes are in; gives the id progress is reported for.</param>
     private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew, MemoryReservation reservation,
-        Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
+        IVersionDraft draft, Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
     {
         using var running = drain.Track();
         var ingest = NewIngest();
@@ -150,6 +154,7 @@ internal sealed partial class UploadService(
             {
                 ingest.Append(chunk.Span);
                 reservation.Resize(ingest.HeldBytes);
+                draft.Grew(ingest.Raw);
                 if (ingest.BytesReceived > 0)
                 {
                     tableId ??= tableIdAtFirstBytes(ingest);
@@ -176,12 +181,13 @@ internal sealed partial class UploadService(
     /// Stores a finished version before it is published. When storing fails, the upload fails with a
     /// clear error (its reservation gives the memory back); what was stored and published before stays.
     /// </summary>
-    private async Task<int> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, string chargedTo, CancellationToken cancellationToken)
+    private async Task<int> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, IVersionDraft draft, string chargedTo,
+        CancellationToken cancellationToken)
     {
         try
         {
             return await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo),
-                content, cancellationToken).ConfigureAwait(false);
+                content, draft, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
