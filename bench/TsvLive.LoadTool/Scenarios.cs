@@ -54,6 +54,38 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         }
         Line($"| HTTP POST | {Median(httpTotals):0.00} | (the id arrives with the answer) |");
         Line("");
+        await ReplacementToFirstPageAsync(file, repeats);
+    }
+
+    /// <summary>
+    /// A viewer watches a 100 MB table; its owner replaces it (HTTP PUT, another 100 MB): the time from
+    /// sending the PUT until the viewer, told by TableReplaced, has page 1 of the new version.
+    /// </summary>
+    private async Task ReplacementToFirstPageAsync(byte[] file, int repeats)
+    {
+        var table = await CreateAsync(file, "watched.tsv");
+        await using var viewer = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
+        var seen = new List<double>();
+        var answered = new List<double>();
+        for (var run = 0; run < repeats; run++)
+        {
+            var replacement = GeneratedTsv.Realistic(scale.UploadBytes + run + 1); // another file each time
+            var hasPage = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var sent = 0L;
+            using var subscription = viewer.On<TableInfo>("TableReplaced", async info =>
+            {
+                var page = await viewer.InvokeAsync<TablePage>("GetPage", info.Id, 1, 100, cancellationToken);
+                hasPage.TrySetResult(page.Rows.Count > 0 ? Stopwatch.GetElapsedTime(sent).TotalMilliseconds : double.NaN);
+            });
+            await viewer.InvokeAsync<TableInfo>("Watch", table.Id, cancellationToken);
+            sent = Stopwatch.GetTimestamp();
+            await ReplaceAsync(table, replacement);
+            answered.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            seen.Add(await hasPage.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken));
+        }
+        Line($"## Replacement of a watched {file.Length / 1e6:0} MB table ({repeats} runs, median)");
+        Line($"- the viewer has page 1 of the new version {Median(seen):0} ms after the PUT was sent (the PUT was answered after {Median(answered):0} ms)");
+        Line("");
     }
 
     /// <summary>Server memory growth for a stored table, per MB of file.</summary>
@@ -88,20 +120,19 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         var readsPerClient = scale.PageReads / clientCount;
         Line($"## GetPage (100 rows) on a {created.RowCount:N0}-row table, {scale.PageReads:N0} random pages");
         var random = new Random(42);
-        var one = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
-        for (var i = 0; i < scale.PageReads / 10; i++)
+        foreach (var messagePack in new[] { false, true })
         {
-            await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken); // warm-up
+            var one = await Hub.ConnectAsync(server.Address, messagePack, cancellationToken);
+            var single = await OneClientAsync(() => one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken));
+            await one.DisposeAsync();
+            Line($"- one client, hub {(messagePack ? "MessagePack" : "JSON")}: {single}");
         }
-        var single = new Latencies();
-        for (var i = 0; i < scale.PageReads; i++)
+        var http = await OneClientAsync(async () =>
         {
-            var start = Stopwatch.GetTimestamp();
-            await one.InvokeAsync<TablePage>("GetPage", created.Id, random.NextInt64(1, pages + 1), 100, cancellationToken);
-            single.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        await one.DisposeAsync();
-        Line($"- one client: {single}");
+            using var response = await _http.GetAsync($"/api/tables/{created.Id}/rows?page={random.NextInt64(1, pages + 1)}&pageSize=100", cancellationToken);
+            await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync(cancellationToken);
+        });
+        Line($"- one client, HTTP GET /rows (keep-alive): {http}");
 
         // Each from its own loopback address, as people are: one address may only read a few pages at once.
         var clients = await Task.WhenAll(Enumerable.Range(0, clientCount).Select(i =>
@@ -294,6 +325,23 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
         }
         await upload;
         return (watch.Elapsed.TotalSeconds, firstPageMs);
+    }
+
+    /// <summary>Page reads one after another: a tenth of them to warm up, then the timed ones.</summary>
+    private async Task<Latencies> OneClientAsync(Func<Task> readPage)
+    {
+        for (var i = 0; i < scale.PageReads / 10; i++)
+        {
+            await readPage();
+        }
+        var latencies = new Latencies();
+        for (var i = 0; i < scale.PageReads; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await readPage();
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return latencies;
     }
 
     private async Task<TableCreated> CreateAsync(byte[] file, string name)

@@ -17,7 +17,9 @@ internal sealed class ViewScenarios(ServerProcess server, LoadScale scale, TextW
 
     public async Task RunAsync()
     {
-        await MeasureAsync(await CreateAsync(GeneratedTsv.Realistic(scale.UploadBytes)));
+        var realistic = GeneratedTsv.Realistic(scale.UploadBytes);
+        await MeasureAsync(await CreateAsync(realistic));
+        new DuckDbComparison(report).Run(realistic);
         var path = Path.Combine(Path.GetTempPath(), $"tsvlive-views-{Environment.ProcessId}.tsv");
         try
         {
