@@ -7,8 +7,8 @@ namespace TsvLive.LoadTool;
 /// <summary>
 /// The engine a data person would load the file into instead: DuckDB in memory (2 threads), in this
 /// process, loading the very bytes the views scenario uploaded and answering the same questions, each
-/// timed cold after the load (issue 20). Every query returns what TsvLive's answer holds: a page of
-/// 100 rows and the view's row count, or a column's stats (count, empty, distinct, min, max, mean,
+/// timed cold after the load (issue 20). Every question is asked for what TsvLive's answer holds: a
+/// page of 100 rows and, for a filter, the view's row count (a second query), or a column's stats (count, empty, distinct, min, max, mean,
 /// the 10 most common values, and for numbers a 20-bin histogram).
 /// </summary>
 internal sealed class DuckDbComparison(TextWriter report)
@@ -34,10 +34,10 @@ internal sealed class DuckDbComparison(TextWriter report)
             Line($"- page 5,000 of that sort: {Time(db, Page("ORDER BY id DESC", offset: 499_900)):0} ms per request; keeping the whole order instead (`CREATE TABLE ... ORDER BY`): {Time(db, "CREATE TABLE sorted AS SELECT * FROM t ORDER BY id DESC"):0} ms");
             Line($"- first page sorted by a text column (name, all distinct; `lower(name)`: case-insensitive, as TsvLive sorts text): {Time(db, Page("ORDER BY lower(name)")):0} ms");
             Line($"- first page sorted by a text column (city, 977 values): {Time(db, Page("ORDER BY lower(city)")):0} ms");
-            Line($"- filter `contains` on one text column (city contains \"city 97\", case-insensitive as TsvLive's): {Time(db, Page("", "WHERE contains(lower(city), 'city 97')")):0} ms");
-            Line($"- filter `gt` on a number column (amount > 1000): {Time(db, Page("", "WHERE amount > 1000")):0} ms");
-            Line($"- find across all columns, a rare word (\"Name 777777\", case-insensitive): {Time(db, Page("", $"WHERE contains(lower(concat_ws(chr(9), {Columns})), 'name 777777')")):0} ms");
-            Line($"- find, a common word (\"quoted\"): {Time(db, Page("", $"WHERE contains(lower(concat_ws(chr(9), {Columns})), 'quoted')")):0} ms");
+            Line($"- filter `contains` on one text column (city contains \"city 97\", case-insensitive as TsvLive's): {TimeAll(db, Filtered("WHERE contains(lower(city), 'city 97')")):0} ms");
+            Line($"- filter `gt` on a number column (amount > 1000): {TimeAll(db, Filtered("WHERE amount > 1000")):0} ms");
+            Line($"- find across all columns, a rare word (\"Name 777777\", case-insensitive): {TimeAll(db, Filtered($"WHERE contains(lower(concat_ws(chr(9), {Columns})), 'name 777777')")):0} ms");
+            Line($"- find, a common word (\"quoted\"): {TimeAll(db, Filtered($"WHERE contains(lower(concat_ws(chr(9), {Columns})), 'quoted')")):0} ms");
             Line($"- stats of a number column (amount): {TimeAll(db, [.. Stats("amount"), Histogram("amount")]):0} ms; of a text column (city): {TimeAll(db, Stats("city")):0} ms");
             Line($"- process memory after all of the above: +{(ResidentBytes() - rssBefore) / 1e6:0} MB");
             Line("");
@@ -48,9 +48,11 @@ internal sealed class DuckDbComparison(TextWriter report)
         }
     }
 
-    /// <summary>A page of 100 rows and the view's row count, as TsvLive's page gives both.</summary>
-    private static string Page(string order, string where = "", int offset = 0) =>
-        $"SELECT *, count(*) OVER () AS total FROM t {where} {order} LIMIT 100 OFFSET {offset}";
+    /// <summary>A page of 100 rows of a sort (the view's row count is the table's: known).</summary>
+    private static string Page(string order, int offset = 0) => $"SELECT * FROM t {order} LIMIT 100 OFFSET {offset}";
+
+    /// <summary>A page of 100 rows of a filter and the view's row count, as TsvLive's page gives both.</summary>
+    private static string[] Filtered(string where) => [$"SELECT * FROM t {where} LIMIT 100", $"SELECT count(*) FROM t {where}"];
 
     private static string[] Stats(string column) =>
     [

@@ -133,6 +133,8 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
             await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync(cancellationToken);
         });
         Line($"- one client, HTTP GET /rows (keep-alive): {http}");
+        var floor = await OneClientAsync(async () => (await _http.GetAsync("/healthz", cancellationToken)).EnsureSuccessStatusCode().Dispose());
+        Line($"- the floor on this machine, one client, HTTP GET /healthz (keep-alive; no table read): {floor}");
 
         // Each from its own loopback address, as people are: one address may only read a few pages at once.
         var clients = await Task.WhenAll(Enumerable.Range(0, clientCount).Select(i =>

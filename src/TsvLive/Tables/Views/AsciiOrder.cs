@@ -38,7 +38,7 @@ internal static class AsciiOrder
         var second = new ulong[count];
         var lengths = new int[count];
         var covered = true;
-        TableScan.ForEach(content, (row, reader) =>
+        TableScan.ForEachInParallel(content, (row, reader) =>
         {
             if (!covered)
             {

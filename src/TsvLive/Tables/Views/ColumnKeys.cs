@@ -19,7 +19,7 @@ internal sealed class ColumnKeys(double[] values)
     {
         var type = content.ColumnTypes[column];
         var values = new double[content.RowCount];
-        TableScan.ForEach(content, (row, reader) =>
+        TableScan.ForEachInParallel(content, (row, reader) =>
             values[row] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN, cancellationToken);
         return new ColumnKeys(values);
     }

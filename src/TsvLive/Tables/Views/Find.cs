@@ -20,7 +20,7 @@ internal static class Find
     {
         if (!Ascii.IsValid(text) || content.TextEncoding is not UTF8Encoding)
         {
-            TableScan.ForEach(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding), cancellationToken);
+            TableScan.ForEachInParallel(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding), cancellationToken);
             return;
         }
         var found = new bool[keep.Length];

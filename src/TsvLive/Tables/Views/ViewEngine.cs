@@ -91,7 +91,7 @@ internal sealed class ViewEngine(ViewCache cache)
         {
             var tests = byText.Select(f => (f.Column, Test: TextTest(f))).ToArray();
             var encoding = content.TextEncoding;
-            TableScan.ForEach(content, (row, reader) =>
+            TableScan.ForEachInParallel(content, (row, reader) =>
             {
                 if (!keep[row])
                 {
