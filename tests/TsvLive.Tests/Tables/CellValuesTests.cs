@@ -91,4 +91,32 @@ public sealed class CellValuesTests
         Assert.Equal(boolean, CellValues.TryParseBoolean(Encoding.UTF8.GetBytes(cell), out var read));
         Assert.Equal(value, read);
     }
+
+    /// <summary>
+    /// A column's type is inferred from the syntax alone (IsNumber, IsDate: for every cell of every
+    /// upload), its values read by the parsers: both must agree on every cell, or a column inferred as
+    /// numbers or dates would hold cells that sort and filter as empty.
+    /// </summary>
+    [Fact]
+    public void InferringATypeAndReadingAValueAgreeOnEveryCell()
+    {
+        string[] pieces = ["", "0", "7", "12", "2024", "-", "+", ".", "e", "E", "1e308", "1e309", "9", "99", "T", " ", ":", "Z", "x", "02", "29", "30", "31", "13", "00"];
+        var random = new Random(20);
+        var cells = new List<string>
+        {
+            "2024-02-29", "2023-02-29", "2023-02-28", "2024-04-31", "2024-04-30", "0000-01-01", "0001-01-01", "9999-12-31", "2024-13-01", "2024-00-10",
+            "2024-1-01", "2024-01-1", "20240101", "2024-01-01T10:00", "2024-01-01 10:00:00.5Z", "1e999", "-1e-999", "1.7976931348623157E+309",
+        };
+        for (var i = 0; i < 20_000; i++)
+        {
+            cells.Add(string.Concat(Enumerable.Range(0, random.Next(1, 6)).Select(_ => pieces[random.Next(pieces.Length)])));
+            cells.Add($"{random.Next(0, 10_000):0000}-{random.Next(0, 14):00}-{random.Next(0, 33):00}");
+        }
+        foreach (var cell in cells)
+        {
+            var bytes = Encoding.UTF8.GetBytes(cell);
+            Assert.True(CellValues.IsNumber(bytes) == CellValues.TryParseNumber(bytes, out _), $"IsNumber and TryParseNumber disagree on \"{cell}\".");
+            Assert.True(CellValues.IsDate(bytes) == CellValues.TryParseDate(bytes, out _), $"IsDate and TryParseDate disagree on \"{cell}\".");
+        }
+    }
 }

@@ -19,6 +19,15 @@ internal static class CellValues
     public static bool TryParseNumber(ReadOnlySpan<byte> cell, out double value)
     {
         value = 0;
+        return IsNumber(cell) && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// Whether the cell is written as a number (what the type of a column is inferred from, for every
+    /// cell of every upload): the syntax alone, without computing the value.
+    /// </summary>
+    public static bool IsNumber(ReadOnlySpan<byte> cell)
+    {
         var i = 0;
         if (i < cell.Length && cell[i] == '-')
         {
@@ -47,7 +56,22 @@ internal static class CellValues
                 return false;
             }
         }
-        return i == cell.Length && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return i == cell.Length;
+    }
+
+    /// <summary>
+    /// Whether the cell is written as a date (what a column's type is inferred from): the common
+    /// day-only form (YYYY-MM-DD) checked without computing the value, any other form parsed.
+    /// </summary>
+    public static bool IsDate(ReadOnlySpan<byte> cell)
+    {
+        if (cell.Length != 10)
+        {
+            return TryParseDate(cell, out _);
+        }
+        return cell[4] == '-' && cell[7] == '-'
+            && TryNumber(cell[..4], out var year) && TryNumber(cell.Slice(5, 2), out var month) && TryNumber(cell.Slice(8, 2), out var day)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && (day <= 28 || day <= DateTime.DaysInMonth(year, month));
     }
 
     /// <summary>A date as UTC ticks (a time without an offset is read as UTC, so such dates order among themselves).</summary>

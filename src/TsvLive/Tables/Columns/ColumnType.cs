@@ -29,8 +29,8 @@ internal static class ColumnTypes
     /// <summary>The type of one non-empty cell.</summary>
     public static ColumnType Of(ReadOnlySpan<byte> cell) =>
         CellValues.IsInteger(cell) ? ColumnType.Integer
-        : CellValues.TryParseNumber(cell, out _) ? ColumnType.Number
-        : CellValues.TryParseDate(cell, out _) ? ColumnType.Date
+        : CellValues.IsNumber(cell) ? ColumnType.Number
+        : CellValues.IsDate(cell) ? ColumnType.Date
         : CellValues.TryParseBoolean(cell, out _) ? ColumnType.Boolean
         : ColumnType.Text;
 
@@ -38,8 +38,8 @@ internal static class ColumnTypes
     public static bool Fits(ReadOnlySpan<byte> cell, ColumnType type) => type switch
     {
         ColumnType.Integer => CellValues.IsInteger(cell),
-        ColumnType.Number => CellValues.TryParseNumber(cell, out _),
-        ColumnType.Date => CellValues.TryParseDate(cell, out _),
+        ColumnType.Number => CellValues.IsNumber(cell),
+        ColumnType.Date => CellValues.IsDate(cell),
         ColumnType.Boolean => CellValues.TryParseBoolean(cell, out _),
         _ => true,
     };
