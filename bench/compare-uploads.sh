@@ -4,9 +4,10 @@
 #
 #   bench/compare-uploads.sh [--rounds N] [--uploads N] [--file F] [--settle S] CONFIG...
 #
-# A CONFIG is label=rev[:env=value,...][:memory]: the Release build of git revision rev (HEAD for the
-# working tree's own build), started with the given environment, with a data directory unless
-# ":memory" (TsvLive:DataDirectory empty). Each round starts every config's server once and uploads
+# A CONFIG is label=rev[:env=value,...][:memory][:published]: the Release build of git revision rev
+# (HEAD for the working tree's own build), started with the given environment, with a data directory
+# unless ":memory" (TsvLive:DataDirectory empty); ":published": as the Dockerfile publishes it
+# (dotnet publish -r linux-x64, ReadyToRun since issue 20) instead of dotnet build. Each round starts every config's server once and uploads
 # the file --uploads times; the first upload after start is reported apart from the others. --settle:
 # seconds to wait between the server answering and the first upload (default 0: at once).
 # Example (issue 20, step 1):
@@ -45,18 +46,24 @@ with open(sys.argv[1], "w") as f:
 PY
 fi
 
-# Each revision built once, in a worktree of its own (HEAD: this tree).
+# Each revision built once (or published once), in a worktree of its own (HEAD: this tree).
 declare -A dll
 for config in "$@"; do
-  rev=${config#*=}; rev=${rev%%:*}
-  [ -n "${dll[$rev]:-}" ] && continue
-  if [ "$rev" = HEAD ]; then
-    dotnet build -c Release src/TsvLive -v q -nologo >/dev/null
-    dll[$rev]=$PWD/src/TsvLive/bin/Release/net10.0/TsvLive.dll
+  rest=${config#*=}; rev=${rest%%:*}
+  kind=build; [[ ":$rest:" == *:published:* ]] && kind=published
+  key=$rev-$kind
+  [ -n "${dll[$key]:-}" ] && continue
+  tree=$PWD
+  if [ "$rev" != HEAD ]; then
+    tree=$work/$rev
+    [ -d "$tree" ] || git worktree add -f -q "$tree" "$rev"
+  fi
+  if [ $kind = published ]; then
+    (cd "$tree" && dotnet publish -c Release -r linux-x64 --self-contained false src/TsvLive -o "$work/published-$rev" -v q -nologo >/dev/null)
+    dll[$key]=$work/published-$rev/TsvLive.dll
   else
-    git worktree add -f -q "$work/$rev" "$rev"
-    (cd "$work/$rev" && dotnet build -c Release src/TsvLive -v q -nologo >/dev/null)
-    dll[$rev]=$work/$rev/src/TsvLive/bin/Release/net10.0/TsvLive.dll
+    (cd "$tree" && dotnet build -c Release src/TsvLive -v q -nologo >/dev/null)
+    dll[$key]=$tree/src/TsvLive/bin/Release/net10.0/TsvLive.dll
   fi
 done
 
@@ -65,15 +72,17 @@ for round in $(seq 1 "$rounds"); do
   for config in "$@"; do
     label=${config%%=*} rest=${config#*=}
     IFS=: read -r -a parts <<<"$rest"
-    rev=${parts[0]} data=$work/data env=()
+    rev=${parts[0]} data=$work/data env=() kind=build
     for part in "${parts[@]:1}"; do
-      if [ "$part" = memory ]; then data=""; else IFS=, read -r -a pairs <<<"$part"; env+=("${pairs[@]}"); fi
+      if [ "$part" = memory ]; then data=""
+      elif [ "$part" = published ]; then kind=published
+      else IFS=, read -r -a pairs <<<"$part"; env+=("${pairs[@]}"); fi
     done
     [ -n "$data" ] && rm -rf "$data" && mkdir -p "$data"
     port=$((20000 + RANDOM % 12000))
     env "${env[@]}" ASPNETCORE_ENVIRONMENT=Production TsvLive__DataDirectory="$data" Serilog__MinimumLevel__Default=Warning \
       TsvLive__UploadsPerMinute=1000 TsvLive__NewTablesPerHour=1000 \
-      dotnet "${dll[$rev]}" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+      dotnet "${dll[$rev-$kind]}" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 400); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
     sleep "$settle"
