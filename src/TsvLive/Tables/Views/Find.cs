@@ -18,13 +18,12 @@ internal static class Find
     /// <summary>Clears <paramref name="keep"/> for the rows that do not contain <paramref name="text"/>.</summary>
     public static void Mark(TableContent content, string text, bool[] keep, CancellationToken cancellationToken)
     {
-        if (!Ascii.IsValid(text) || content.TextEncoding is not UTF8Encoding)
+        if (AsciiNeedle.For(text) is not { } needle || content.TextEncoding is not UTF8Encoding)
         {
             TableScan.ForEachInParallel(content, (row, reader) => keep[row] &= RecordContains(reader, text, content.TextEncoding), cancellationToken);
             return;
         }
         var found = new bool[keep.Length];
-        var needle = Encoding.ASCII.GetBytes(text);
         // Matches come in order. A window is parsed once, from its first record to the one holding its
         // last match (no further), and the matches in it need nothing more.
         var headerEnd = content.RowCount == 0 ? content.TextLength : content.Index.CheckpointAtOrBefore(0).Offset;
@@ -68,12 +67,11 @@ internal static class Find
     }
 
     /// <summary>Whether a cell holds the ASCII text in either case, compared as bytes (no strings made).</summary>
-    private static bool CellsContainAscii(CsvReader reader, byte[] needle)
+    private static bool CellsContainAscii(CsvReader reader, AsciiNeedle needle)
     {
-        var (lower, upper) = Cases(needle[0]);
         for (var i = 0; i < reader.FieldCount; i++)
         {
-            if (NextMatch(reader.GetSpan(i), 0, needle, lower, upper) >= 0)
+            if (needle.IndexIn(reader.GetSpan(i)) >= 0)
             {
                 return true;
             }
@@ -94,8 +92,6 @@ internal static class Find
         return false;
     }
 
-    private static (byte Lower, byte Upper) Cases(byte first) => ((byte)char.ToLowerInvariant((char)first), (byte)char.ToUpperInvariant((char)first));
-
     private static bool RecordContains(CsvReader reader, string text, Encoding encoding)
     {
         for (var i = 0; i < reader.FieldCount; i++)
@@ -110,9 +106,8 @@ internal static class Find
     }
 
     /// <summary>Where the text's bytes (in either ASCII case) start in the table's text, in order; matches across segment ends included.</summary>
-    private static IEnumerable<long> Offsets(TableContent content, byte[] needle)
+    private static IEnumerable<long> Offsets(TableContent content, AsciiNeedle needle)
     {
-        var (lower, upper) = Cases(needle[0]);
         long start = 0;
         byte[] carry = [];
         foreach (var segment in content.Text.Segments(content.TextLength))
@@ -121,7 +116,7 @@ internal static class Find
             var joined = carry.Length == 0 ? segment : (ReadOnlyMemory<byte>)carry.Concat(segment.Span[..Math.Min(segment.Length, needle.Length - 1)].ToArray()).ToArray();
             if (carry.Length > 0)
             {
-                foreach (var at in Matches(joined, needle, lower, upper))
+                foreach (var at in Matches(joined, needle))
                 {
                     if (at < carry.Length)
                     {
@@ -129,7 +124,7 @@ internal static class Find
                     }
                 }
             }
-            foreach (var at in Matches(segment, needle, lower, upper))
+            foreach (var at in Matches(segment, needle))
             {
                 yield return start + at;
             }
@@ -139,33 +134,13 @@ internal static class Find
         }
     }
 
-    private static List<int> Matches(ReadOnlyMemory<byte> memory, byte[] needle, byte lower, byte upper)
+    private static List<int> Matches(ReadOnlyMemory<byte> memory, AsciiNeedle needle)
     {
         var found = new List<int>();
-        for (var at = NextMatch(memory.Span, 0, needle, lower, upper); at >= 0; at = NextMatch(memory.Span, at + 1, needle, lower, upper))
+        for (var at = needle.IndexIn(memory.Span); at >= 0; at = needle.IndexIn(memory.Span, at + 1))
         {
             found.Add(at);
         }
         return found;
-    }
-
-    /// <summary>Where the text (either ASCII case; <paramref name="lower"/>/<paramref name="upper"/> its first byte's) next starts in <paramref name="span"/> from <paramref name="from"/>; −1 when nowhere.</summary>
-    private static int NextMatch(ReadOnlySpan<byte> span, int from, byte[] needle, byte lower, byte upper)
-    {
-        while (from <= span.Length - needle.Length)
-        {
-            var i = span[from..].IndexOfAny(lower, upper);
-            if (i < 0)
-            {
-                return -1;
-            }
-            var at = from + i;
-            if (at + needle.Length <= span.Length && Ascii.EqualsIgnoreCase(span.Slice(at, needle.Length), needle))
-            {
-                return at;
-            }
-            from = at + 1;
-        }
-        return -1;
     }
 }

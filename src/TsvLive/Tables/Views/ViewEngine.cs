@@ -89,8 +89,8 @@ internal sealed class ViewEngine(ViewCache cache)
         }
         if (byText.Count > 0)
         {
-            var tests = byText.Select(f => (f.Column, Test: TextTest(f))).ToArray();
             var encoding = content.TextEncoding;
+            var tests = byText.Select(f => (f.Column, Test: CellTest(f, encoding))).ToArray();
             TableScan.ForEachInParallel(content, (row, reader) =>
             {
                 if (!keep[row])
@@ -99,7 +99,7 @@ internal sealed class ViewEngine(ViewCache cache)
                 }
                 foreach (var (column, test) in tests)
                 {
-                    if (!test(Decode(TableScan.Cell(reader, column), encoding)))
+                    if (!test(TableScan.Cell(reader, column)))
                     {
                         keep[row] = false;
                         return;
@@ -137,6 +137,23 @@ internal sealed class ViewEngine(ViewCache cache)
             FilterOperator.NonEmpty => x => !double.IsNaN(x),
             _ => throw new InvalidOperationException($"{filter.Operator} is not a typed test."),
         };
+    }
+
+    /// <summary>
+    /// A text filter on a cell's bytes: <c>contains</c> and <c>starts</c> with an ASCII value compare an
+    /// ASCII cell byte by byte (no string made for it, the common case); every other cell and
+    /// operator is decoded and compared as text.
+    /// </summary>
+    private static Func<ReadOnlySpan<byte>, bool> CellTest(Filter filter, Encoding encoding)
+    {
+        var asText = TextTest(filter);
+        if (filter.Operator is FilterOperator.Contains or FilterOperator.Starts && AsciiNeedle.For(filter.Value ?? "") is { } needle)
+        {
+            return filter.Operator == FilterOperator.Contains
+                ? cell => Ascii.IsValid(cell) ? needle.IndexIn(cell) >= 0 : asText(Decode(cell, encoding))
+                : cell => Ascii.IsValid(cell) ? needle.Starts(cell) : asText(Decode(cell, encoding));
+        }
+        return cell => asText(Decode(cell, encoding));
     }
 
     private static Func<string, bool> TextTest(Filter filter)
