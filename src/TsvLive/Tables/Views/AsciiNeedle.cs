@@ -3,10 +3,11 @@ using System.Text;
 namespace TsvLive.Tables.Views;
 
 /// <summary>
-/// An ASCII text looked for in a table's bytes in either ASCII case, without decoding them: find and
-/// the text filters (contains, starts) on ASCII cells, the common case. The table's text is UTF-8 or
-/// Windows-1252, in both of which ASCII is itself. A cell with other characters must still be compared
-/// as text, since .NET's ignore-case folds a few of them onto ASCII letters (ı, ſ, K).
+/// An ASCII text looked for in a table's bytes in either ASCII case, without decoding them (find and
+/// the text filters contains and starts). The same answer as .NET's ordinal ignore-case on the decoded
+/// text: the table's text is UTF-8 or Windows-1252, where ASCII characters are their own bytes and no
+/// other character's bytes are ASCII, and ordinal ignore-case never folds another character onto an
+/// ASCII one (not ı, ſ or the Kelvin sign; the view tests hold such cells).
 /// </summary>
 internal sealed class AsciiNeedle
 {

@@ -140,19 +140,17 @@ internal sealed class ViewEngine(ViewCache cache)
     }
 
     /// <summary>
-    /// A text filter on a cell's bytes: <c>contains</c> and <c>starts</c> with an ASCII value compare an
-    /// ASCII cell byte by byte (no string made for it, the common case); every other cell and
-    /// operator is decoded and compared as text.
+    /// A text filter on a cell's bytes: <c>contains</c> and <c>starts</c> with an ASCII value search
+    /// the bytes (no string made per cell; see <see cref="AsciiNeedle"/>); every other operator and
+    /// value decodes the cell and compares it as text.
     /// </summary>
     private static Func<ReadOnlySpan<byte>, bool> CellTest(Filter filter, Encoding encoding)
     {
-        var asText = TextTest(filter);
         if (filter.Operator is FilterOperator.Contains or FilterOperator.Starts && AsciiNeedle.For(filter.Value ?? "") is { } needle)
         {
-            return filter.Operator == FilterOperator.Contains
-                ? cell => Ascii.IsValid(cell) ? needle.IndexIn(cell) >= 0 : asText(Decode(cell, encoding))
-                : cell => Ascii.IsValid(cell) ? needle.Starts(cell) : asText(Decode(cell, encoding));
+            return filter.Operator == FilterOperator.Contains ? cell => needle.IndexIn(cell) >= 0 : needle.Starts;
         }
+        var asText = TextTest(filter);
         return cell => asText(Decode(cell, encoding));
     }
 
