@@ -12,10 +12,12 @@ internal sealed record LoadScale(
     int FloodPagesEach,
     TimeSpan Settle,
     int NoticeRounds,
-    int OfficeViewers)
+    int OfficeViewers,
+    TimeSpan MixedLoad,
+    TimeSpan MixedLoadIdle)
 {
-    public static LoadScale Full { get; } = new(100_000_000, 10_000_000, 2000, 50, [1000, 10000], 1_000_000_000, 20, 50, TimeSpan.FromSeconds(3), 40, 500);
+    public static LoadScale Full { get; } = new(100_000_000, 10_000_000, 2000, 50, [1000, 10000], 1_000_000_000, 20, 50, TimeSpan.FromSeconds(3), 40, 500, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(10));
 
     // Enough page reads from one connection to pass the default hub call limit (bursts of 100), as the full run does.
-    public static LoadScale Smoke { get; } = new(1_000_000, 20_000, 400, 5, [20], 5_000_000, 3, 3, TimeSpan.Zero, 2, 20);
+    public static LoadScale Smoke { get; } = new(1_000_000, 20_000, 400, 5, [20], 5_000_000, 3, 3, TimeSpan.Zero, 2, 20, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1));
 }

@@ -2,7 +2,7 @@ using TsvLive.LoadTool;
 
 /// <summary>
 /// Measures a TsvLive server from outside, as users meet it (loopback only).
-/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood,views,viewflood,office,cluster] [--watchers 1000,10000] [--smoke] [--out results.md]
+/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood,views,viewflood,office,mixed,cluster] [--watchers 1000,10000] [--smoke] [--out results.md]
 /// Without --server it starts the Release build of src/TsvLive as its own process (with <see cref="ServerProcess.Settings"/>)
 /// and also reports its memory. --smoke runs every scenario at a tiny size, to check that each still runs. "cluster" starts its own
 /// redis-server and two servers on it (not part of the default list: it needs redis-server); "office" starts its own server
@@ -14,7 +14,7 @@ internal static class LoadToolProgram
     {
         var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
             .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
-        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge", "flood", "views", "viewflood", "office"];
+        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge", "flood", "views", "viewflood", "office", "mixed"];
         var scale = options.ContainsKey("smoke") ? LoadScale.Smoke : LoadScale.Full;
         if (options.TryGetValue("watchers", out var w))
         {
@@ -41,6 +41,10 @@ internal static class LoadToolProgram
         if (only.Contains("office"))
         {
             await new OfficeScenario(scale.OfficeViewers, (TextWriter?)output ?? Console.Out, cancel.Token).RunAsync();
+        }
+        if (only.Contains("mixed"))
+        {
+            await new MixedLoadScenario(server, scale, (TextWriter?)output ?? Console.Out, cancel.Token).RunAsync();
         }
         if (only.Contains("cluster"))
         {
