@@ -39,6 +39,7 @@ internal sealed class MixedLoadScenario(ServerProcess server, LoadScale scale, T
             return connection;
         }));
         long peak = 0;
+        var pageLatencies = new Latencies();
         var replacements = 0;
         var pages = 0;
         var views = 0;
@@ -63,7 +64,9 @@ internal sealed class MixedLoadScenario(ServerProcess server, LoadScale scale, T
             var own = new Random(r);
             await Until(stop.Token, async () =>
             {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
                 await reader.InvokeAsync<TablePage>("GetPage", table.Id, own.NextInt64(1, 5000), 100, stop.Token);
+                pageLatencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 Interlocked.Increment(ref pages);
                 await Task.Delay(20, stop.Token);
             });
@@ -87,6 +90,7 @@ internal sealed class MixedLoadScenario(ServerProcess server, LoadScale scale, T
         await Task.Delay(scale.MixedLoadIdle, cancellationToken);
         var (rssIdle, heldIdle) = (server.ResidentBytes, await HeldBytesAsync());
         report.WriteLine($"## Memory under {scale.MixedLoad.TotalSeconds:0} s of mixed load ({replacements:N0} replacements of a {files[0].Length / 1e6:0} MB table, {pages:N0} pages by {Readers} readers, {views:N0} views by {ViewAskers} askers, {Watchers} watchers)");
+        report.WriteLine($"- the readers' pages meanwhile: {pageLatencies}");
         if (rssBefore is { } before && rssLoaded is { } loaded && rssIdle is { } idle)
         {
             // What the process holds besides the tables and caches it counts, before the load.

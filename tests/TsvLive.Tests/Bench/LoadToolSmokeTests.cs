@@ -14,11 +14,7 @@ public sealed class LoadToolSmokeTests
     [Fact]
     public async Task EveryLoadToolScenarioRunsAgainstTheSettingsTheToolGivesItsServer()
     {
-        await using var app = new TsvLiveFactory().WithProductionLimits();
-        foreach (var (key, value) in ServerProcess.Settings)
-        {
-            app.With(key, value);
-        }
+        await using var app = ToolServer();
         await using var server = ServerProcess.Existing(app.ServerAddress);
         using var report = new StringWriter();
 
@@ -27,11 +23,44 @@ public sealed class LoadToolSmokeTests
         var text = report.ToString();
         Assert.Contains("| hub, MessagePack |", text, StringComparison.Ordinal);
         Assert.Contains("| HTTP POST |", text, StringComparison.Ordinal);
-        Assert.Contains("- one client: p50", text, StringComparison.Ordinal);
+        Assert.Contains("- one client, hub JSON: p50", text, StringComparison.Ordinal);
+        Assert.Contains("- one client, hub MessagePack: p50", text, StringComparison.Ordinal);
+        Assert.Contains("- one client, HTTP GET /rows (keep-alive): p50", text, StringComparison.Ordinal);
+        Assert.Contains("- the viewer has page 1 of the new version", text, StringComparison.Ordinal);
         Assert.Contains($"- {LoadScale.Smoke.ConcurrentClients} concurrent clients: p50", text, StringComparison.Ordinal);
         Assert.Contains($"{LoadScale.Smoke.Watchers[0]} of {LoadScale.Smoke.Watchers[0]} got TableReplaced", text, StringComparison.Ordinal);
         Assert.Contains("- replacement: version 2", text, StringComparison.Ordinal);
         Assert.Contains("- the same during the flood: p50", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheViewScenarioAndItsDuckDbComparisonAndTheMixedLoadRun()
+    {
+        await using var app = ToolServer();
+        await using var server = ServerProcess.Existing(app.ServerAddress);
+        using var report = new StringWriter();
+
+        await new ViewScenarios(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
+        await new MixedLoadScenario(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
+
+        var text = report.ToString();
+        Assert.Contains("- filter `gt` on a number column (amount), cold:", text, StringComparison.Ordinal);
+        Assert.Matches(@"## DuckDB v1\.\d+", text);
+        Assert.Contains("- find across all columns, a rare word", text, StringComparison.Ordinal);
+        Assert.Matches(@"## Memory under 3 s of mixed load \([1-9]\d* replacements", text);
+    }
+
+    [Fact]
+    public async Task TheBrowserUploadRunsInChromium()
+    {
+        Installed.Require(BrowserScenario.ChromiumPath, "apt-get install chromium, or set TSVLIVE_CHROMIUM");
+        await using var app = ToolServer();
+        await using var server = ServerProcess.Existing(app.ServerAddress);
+        using var report = new StringWriter();
+
+        await new BrowserScenario(server, LoadScale.Smoke, report).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
+
+        Assert.Matches(@"- from choosing the file: first rows on screen after \d+ ms, the whole table \([\d,]+ rows\) after \d+\.\d\d s", report.ToString());
     }
 
     [Fact]
@@ -60,5 +89,16 @@ public sealed class LoadToolSmokeTests
         Assert.Contains($"- got in (watching, first page read): **{LoadScale.Smoke.OfficeViewers} of {LoadScale.Smoke.OfficeViewers}**, refused 0", text, StringComparison.Ordinal);
         Assert.Contains($"- heard of a replacement: {LoadScale.Smoke.OfficeViewers},", text, StringComparison.Ordinal);
         Assert.Contains($"still connected afterwards: {LoadScale.Smoke.OfficeViewers}", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>A server with the production limits plus exactly the settings the tool gives its own server.</summary>
+    private static TsvLiveFactory ToolServer()
+    {
+        var app = new TsvLiveFactory().WithProductionLimits();
+        foreach (var (key, value) in ServerProcess.Settings)
+        {
+            app.With(key, value);
+        }
+        return app;
     }
 }
