@@ -64,6 +64,19 @@ public sealed class LoadToolSmokeTests
     }
 
     [Fact]
+    public async Task TheTutorialAppReferenceRunsInDebiansPython()
+    {
+        Installed.Require("/usr/lib/python3/dist-packages/tornado/__init__.py", "apt-get install python3-tornado");
+        using var report = new StringWriter();
+
+        await new TutorialAppScenario(LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(1));
+
+        var text = report.ToString();
+        Assert.Matches(@"- the viewer has page 1 of the new file \d+ ms after the message was sent", text);
+        Assert.Matches($@"- {LoadScale.Smoke.Watchers[0]} viewers connected, each with the current page, in [\d.]+ s; the page of a new small file reached them: p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms \(n = {LoadScale.Smoke.Watchers[0]}\)", text);
+    }
+
+    [Fact]
     public async Task TheClusterScenarioRunsOnARealRedisWithTwoServerProcesses()
     {
         _ = Installed.RedisServer;
