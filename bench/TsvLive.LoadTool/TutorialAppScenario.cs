@@ -127,6 +127,10 @@ internal sealed class TutorialAppScenario(LoadScale scale, TextWriter report, Ca
         do
         {
             result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                throw new InvalidOperationException($"The tutorial app closed the socket ({socket.CloseStatus} {socket.CloseStatusDescription}).");
+            }
             message.Write(buffer, 0, result.Count);
         }
         while (!result.EndOfMessage);

@@ -3,7 +3,7 @@
 A minimal Tornado server in the style of the classic tutorial: the browser sends the whole file as
 one WebSocket message, the server parses it with the csv module and sends the current page to every
 open socket, so every viewer's page moves together. Its only change from the tutorial is the message
-cap (10 MB there), raised so that it can take the same 100 MB file as TsvLive.
+cap (10 MB there) and the server's read buffer (100 MB), raised so that it takes the same 100 MB file.
 
     python3 bench/reference/tutorial_app.py --port 8888   (Debian: apt-get install python3-tornado)
 
@@ -61,7 +61,7 @@ class Health(tornado.web.RequestHandler):
 
 async def main(port):
     app = tornado.web.Application([(r"/ws", TableSocket), (r"/healthz", Health)], websocket_max_message_size=1 << 30)
-    app.listen(port, address="127.0.0.1", max_body_size=1 << 30)
+    app.listen(port, address="127.0.0.1", max_body_size=1 << 30, max_buffer_size=1 << 30)
     await asyncio.Event().wait()
 
 
