@@ -14,19 +14,14 @@ namespace TsvLive.Tables.Memory;
 /// else calls <see cref="MemoryBudget"/> for a version's bytes, and no cache outlives the version it
 /// was computed for (<see cref="Caches"/> keeps only entries of versions held here).
 /// </summary>
-internal sealed partial class TableMemory : IDisposable
+internal sealed partial class TableMemory
 {
-    /// <summary>Versions and caches let go before their memory is handed back to the system (<see cref="HeapReturn"/>).</summary>
-    private const long ReturnAfterBytes = 32L << 20;
-    private static readonly TimeSpan s_returnDelay = TimeSpan.FromSeconds(2);
-
     private readonly ConcurrentDictionary<string, Table> _held = new(StringComparer.Ordinal);
     private readonly Lock _changing = new();
     private readonly MemoryBudget _budget;
     private readonly bool _canEvict;
     private readonly TsvLiveMetrics _metrics;
     private readonly ILogger<TableMemory> _logger;
-    private readonly HeapReturn _heapReturn;
 
     public TableMemory(MemoryBudget budget, ITableStorage storage, TsvLiveMetrics metrics, ILogger<TableMemory> logger)
     {
@@ -34,8 +29,7 @@ internal sealed partial class TableMemory : IDisposable
         _canEvict = storage.KeepsTables;
         _metrics = metrics;
         _logger = logger;
-        _heapReturn = new HeapReturn(ReturnAfterBytes, s_returnDelay, logger);
-        Caches = new ViewCache(budget, metrics, IsHeld, _heapReturn.Released);
+        Caches = new ViewCache(budget, metrics, IsHeld);
         metrics.Observe("tsvlive.tables.in_memory", "{table}", "Tables held in memory", () => _held.Count);
         metrics.Observe("tsvlive.bytes.in_memory", "By", "Memory the tables hold, as the budget counts it", () => budget.Held);
     }
@@ -126,7 +120,7 @@ internal sealed partial class TableMemory : IDisposable
             }
             reservation.TakeOver();
             var (dropped, published) = table.Publish(next);
-            Release(dropped.Content().HeldBytes, dropped.ChargedTo);
+            _budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
             if (published)
             {
                 Caches.Forget(table.Id, below: next.Version);
@@ -146,7 +140,7 @@ internal sealed partial class TableMemory : IDisposable
             }
             var version = table.Current;
             var held = version.Content().HeldBytes;
-            Release(held, version.ChargedTo);
+            _budget.Release(held, version.ChargedTo);
             Caches.Forget(table.Id);
             return held;
         }
@@ -165,16 +159,7 @@ internal sealed partial class TableMemory : IDisposable
         }
     }
 
-    internal void Release(long bytes, string address)
-    {
-        _budget.Release(bytes, address);
-        _heapReturn.Released(bytes);
-    }
-
-    /// <summary>How often memory let go was handed back to the system (<see cref="HeapReturn"/>).</summary>
-    internal int HeapReturns => _heapReturn.Collections;
-
-    public void Dispose() => _heapReturn.Dispose();
+    internal void Release(long bytes, string address) => _budget.Release(bytes, address);
 
     /// <summary>
     /// Drops caches, then tables stored elsewhere, least recently used first (any, or only

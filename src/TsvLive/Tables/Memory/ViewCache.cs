@@ -24,16 +24,13 @@ internal sealed class ViewCache
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
     // What the entries each client asked for hold (views' rows; column values and orders are shared by all, charged to none).
     private readonly Dictionary<string, long> _heldBy = new(StringComparer.Ordinal);
-    private readonly Action<long>? _released;
     private long _heldBytes;
 
     /// <param name="isHeld">Whether a version of a table is held in memory (an entry of any other is computed for its asker only).</param>
-    /// <param name="released">Told the bytes of each entry let go (for <see cref="HeapReturn"/>).</param>
-    public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics, Func<string, int, bool> isHeld, Action<long>? released = null)
+    public ViewCache(MemoryBudget budget, TsvLiveMetrics metrics, Func<string, int, bool> isHeld)
     {
         _budget = budget;
         _isHeld = isHeld;
-        _released = released;
         metrics.Observe("tsvlive.bytes.view_caches", "By", "Memory of cached column values, column orders and view rows", () => HeldBytes);
     }
 
@@ -259,7 +256,6 @@ internal sealed class ViewCache
         if (entry.Size > 0)
         {
             _budget.ReleaseFromCaches(entry.Size);
-            _released?.Invoke(entry.Size);
             _heldBytes -= entry.Size;
             if (entry.Client is { } client && (_heldBy[client] -= entry.Size) <= 0)
             {
