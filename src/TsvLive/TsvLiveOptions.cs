@@ -13,6 +13,10 @@ public sealed class TsvLiveOptions
     /// </summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>The console log: <c>text</c> (lines for a person) or <c>json</c> (one JSON object per line, for a log collector).</summary>
+    [RegularExpression("^(?i:text|json)$", ErrorMessage = "The value must be text or json.")]
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>The most bytes the data directory may hold (the tables' files); none by default. 507 "Storage full" beyond it.</summary>
     [Range(1, long.MaxValue)]
     public long? MaxDiskBytes { get; set; }

@@ -10,6 +10,12 @@ internal sealed class TsvLiveMetrics
 {
     public const string MeterName = "TsvLive";
 
+    /// <summary>Uploads take from milliseconds (a small file) to minutes (a large one on a slow link).</summary>
+    private static readonly double[] s_uploadSeconds = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    /// <summary>A page takes well under a millisecond from memory and up to seconds when a table is read back from disk.</summary>
+    private static readonly double[] s_pageSeconds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
     private readonly Meter _meter;
     private readonly Counter<long> _uploads;
     private readonly Counter<long> _uploadBytes;
@@ -25,9 +31,11 @@ internal sealed class TsvLiveMetrics
         _meter = meters.Create(MeterName);
         _uploads = _meter.CreateCounter<long>("tsvlive.uploads", "{upload}", "Uploads that became a version (new tables and replacements)");
         _uploadBytes = _meter.CreateCounter<long>("tsvlive.upload.bytes", "By", "Bytes of the uploads that became a version");
-        _uploadDuration = _meter.CreateHistogram<double>("tsvlive.upload.duration", "s", "From the first byte to the version published");
+        _uploadDuration = _meter.CreateHistogram<double>("tsvlive.upload.duration", "s", "From the first byte to the version published",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_uploadSeconds });
         _pageReads = _meter.CreateCounter<long>("tsvlive.page.reads", "{page}", "Pages read, over HTTP and the hub");
-        _pageReadDuration = _meter.CreateHistogram<double>("tsvlive.page.read.duration", "s", "Time to read (and, over HTTP, write) one page");
+        _pageReadDuration = _meter.CreateHistogram<double>("tsvlive.page.read.duration", "s", "Time to read (and, over HTTP, write) one page",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_pageSeconds });
         _evictions = _meter.CreateCounter<long>("tsvlive.evictions", "{table}", "Tables dropped from memory to make room (read back on demand)");
         _refusals = _meter.CreateCounter<long>("tsvlive.refusals", "{request}", "Requests refused, by reason (the error code)");
         _viewsCancelled = _meter.CreateCounter<long>(

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace TsvLive.Tests.Fixtures;
@@ -9,42 +10,33 @@ namespace TsvLive.Tests.Fixtures;
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+    private readonly ConcurrentQueue<string> _errors;
 
-    private AppProcess(Process process, Uri address)
+    private AppProcess(Process process, Uri address, ConcurrentQueue<string> output, ConcurrentQueue<string> errors)
     {
         _process = process;
         Address = address;
+        _output = output;
+        _errors = errors;
     }
 
     public Uri Address { get; }
 
+    /// <summary>The lines the app wrote to standard output so far (its console log).</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    /// <summary>The lines the app wrote to standard error so far.</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <param name="settings">More environment variables, such as ConnectionStrings__Redis.</param>
+    /// <param name="workingDirectory">Where the app is started from (by default its own folder).</param>
     public static async Task<AppProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, int? port = null,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null)
     {
-        var listenOn = port ?? FreePort.Next();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TsvLive.dll"), "--urls", $"http://127.0.0.1:{listenOn}"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["TsvLive__DataDirectory"] = dataDirectory,
-                ["Serilog__MinimumLevel__Default"] = "Warning",
-            },
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{listenOn}/"));
+        var app = Launch(dataDirectory, port ?? FreePort.Next(), settings, workingDirectory);
         using var http = app.CreateHttpClient();
         using var expired = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         expired.CancelAfter(TimeSpan.FromSeconds(30));
@@ -61,8 +53,49 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 // not listening yet
             }
+            if (app.ExitCode is { } code)
+            {
+                throw new InvalidOperationException($"The app stopped with exit code {code}: {string.Join('\n', app.Errors)}");
+            }
             await Task.Delay(50, expired.Token);
         }
+    }
+
+    /// <summary>Starts the app and waits for it to stop on its own (as it must when it cannot start).</summary>
+    public static async Task<AppProcess> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken, int? port = null)
+    {
+        var app = Launch("", port ?? FreePort.Next(), settings, workingDirectory: null);
+        await app._process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        app._process.WaitForExit(); // the last lines of output
+        return app;
+    }
+
+    private static AppProcess Launch(string dataDirectory, int port, IReadOnlyDictionary<string, string>? settings, string? workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TsvLive.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["TsvLive__DataDirectory"] = dataDirectory,
+                ["Serilog__MinimumLevel__Default"] = "Warning",
+            },
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
+        var output = new ConcurrentQueue<string>();
+        var errors = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { errors.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"), output, errors);
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };

@@ -66,6 +66,37 @@ public sealed class MetricsTests
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DurationsHaveSecondSizedBucketsAndTheRuntimeAndProcessAreMeasuredUnderTheServicesName()
+    {
+        await using var app = await AppProcess.StartAsync("", Ct);
+        using var http = app.CreateHttpClient();
+        var created = await (await http.PostAsync("/api/tables?name=m.tsv", new ByteArrayContent(Tsv.Numbered(50)), Ct)).Content.ReadFromJsonAsync<TableCreated>(Ct);
+        for (var i = 0; i < 5; i++)
+        {
+            (await http.GetAsync($"/api/tables/{created!.Id}/rows?page=1", Ct)).EnsureSuccessStatusCode();
+        }
+
+        var text = await http.GetStringAsync("/metrics", Ct);
+
+        // A page of 50 short rows takes well under 10 ms once compiled: it lands in a bucket below 10 ms, not in le="5" (seconds).
+        Assert.Contains(Buckets(text, "tsvlive_page_read_duration_seconds"), b => b.Le < 0.01 && b.Count >= 1);
+        Assert.Contains(Buckets(text, "tsvlive_upload_duration_seconds"), b => b.Le <= 1 && b.Count >= 1);
+        Assert.Matches("target_info\\{[^}]*service_name=\"tsvlive\"", text);
+        Assert.True(Value(text, "dotnet_gc_heap_total_allocated_bytes_total") > 0);
+        Assert.True(Value(text, "dotnet_thread_pool_thread_count_total") >= 1);
+        Assert.True(Value(text, "process_memory_usage_bytes") > 0);
+        Assert.True(Value(text, "process_cpu_time_seconds_total") > 0);
+    }
+
+    /// <summary>A histogram's buckets: upper bound and cumulative count.</summary>
+    private static List<(double Le, double Count)> Buckets(string text, string histogram) =>
+        [.. Regex.Matches(text, $"^{histogram}_bucket\\{{[^}}]*le=\"([^\"]+)\"\\}} (\\S+)", RegexOptions.Multiline)
+            .Where(m => m.Groups[1].Value != "+Inf")
+            .Select(m => (Number(m.Groups[1].Value), Number(m.Groups[2].Value)))];
+
+    private static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The value of the first sample of <paramref name="metric"/> (with or without labels).</summary>
     private static double Value(string text, string metric)
     {

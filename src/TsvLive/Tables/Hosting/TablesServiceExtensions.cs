@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Limits;
+using TsvLive.Operations;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
@@ -16,11 +17,12 @@ internal static class TablesServiceExtensions
     {
         services.AddOptions<TsvLiveOptions>()
             .BindConfiguration(TsvLiveOptions.Section)
-            .ValidateDataAnnotations()
             .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "TsvLive:DefaultPageSize must not exceed TsvLive:MaxPageSize.")
             .Validate(o => o.KnownProxies.All(p => IpNetworks.TryParse(p) is not null), "TsvLive:KnownProxies must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
             .Validate(o => o.MetricsNetworks.All(p => IpNetworks.TryParse(p) is not null), "TsvLive:MetricsNetworks must be IP addresses or networks, such as 10.0.0.5 or 10.0.0.0/8.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TsvLiveOptions>, TsvLiveOptionsValidator>();
+        services.AddHostedService<UnknownSettingsWarning>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TableStore>();
         services.AddSingleton<StoredTableReader>();

@@ -38,11 +38,20 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         Root = Path.GetFullPath(options.Value.DataDirectory);
         _tables = Path.Combine(Root, "tables");
         _drafts = Path.Combine(Root, "drafts");
-        Directory.CreateDirectory(_tables);
-        Directory.CreateDirectory(_drafts);
         _maxBytes = options.Value.MaxDiskBytes;
         _maxBytesPerAddress = (long?)(_maxBytes * options.Value.MaxDiskBytesShare);
-        RemoveLeftoversAndCount();
+        try
+        {
+            Directory.CreateDirectory(_tables);
+            Directory.CreateDirectory(_drafts);
+            RemoveLeftoversAndCount();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationProblemException(
+                $"TsvLive:DataDirectory (TsvLive__DataDirectory) is {Root}, which the app cannot use: {e.Message} " +
+                "Give a folder it may create and write, or an empty value to keep tables in memory only.", e);
+        }
         metrics.Observe("tsvlive.tables.on_disk", "{table}", "Tables kept in the data directory", () => Directory.EnumerateDirectories(_tables).LongCount());
         metrics.Observe("tsvlive.bytes.on_disk", "By", "Bytes of the tables kept in the data directory", () => Interlocked.Read(ref _bytes));
     }
