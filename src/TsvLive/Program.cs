@@ -6,6 +6,12 @@ using TsvLive.Operations;
 using TsvLive.Tables.Hosting;
 using TsvLive.Web;
 
+// dotnet TsvLive.dll --probe: a container's health check asks the running app's /healthz.
+if (HealthProbe.IsAsked(args))
+{
+    return HealthProbe.Run(args);
+}
+
 // A setting the app cannot start with is one plain line on standard error and exit code 1.
 return StartupProblems.RunOrExplain(() =>
 {

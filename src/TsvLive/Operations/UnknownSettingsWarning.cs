@@ -9,7 +9,7 @@ namespace TsvLive.Operations;
 /// </summary>
 internal sealed partial class UnknownSettingsWarning(IConfiguration configuration, ILogger<UnknownSettingsWarning> logger) : IHostedService
 {
-    private static readonly string[] s_options = [.. typeof(TsvLiveOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name)];
+    private static readonly string[] s_options = [.. typeof(TsvLiveOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name)];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public sealed class ClusterScript : IAsyncLifetime
         {
             return; // each test calls Require and reports why
         }
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "scripts", "run-cluster.sh"), "--tls", "--app", Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")])
+        var start = new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "scripts", "run-cluster.sh"), "--tls", "--app", Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -76,17 +76,5 @@ public sealed class ClusterScript : IAsyncLifetime
             await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
         _script?.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "scripts", "run-cluster.sh")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException("scripts/run-cluster.sh not found above " + AppContext.BaseDirectory);
     }
 }

@@ -16,12 +16,6 @@ public static class Screenshots
         {
             return Directory.CreateDirectory(configured).FullName;
         }
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TsvLive.sln")))
-        {
-            dir = dir.Parent;
-        }
-        var root = dir?.FullName ?? AppContext.BaseDirectory;
-        return Directory.CreateDirectory(Path.Combine(root, "tests", "screenshots")).FullName;
+        return Directory.CreateDirectory(Path.Combine(Repository.Root, "tests", "screenshots")).FullName;
     }
 }

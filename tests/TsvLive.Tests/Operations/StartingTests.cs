@@ -108,6 +108,37 @@ public sealed class StartingTests : IDisposable
             string.Join('\n', app.Output));
     }
 
+    [Fact]
+    public async Task TheProbeSaysWhetherTheAppAnswersItsHealthCheck()
+    {
+        await using var app = await AppProcess.StartAsync(_data.Path, Ct);
+
+        Assert.Equal(0, await ProbeAsync(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://+:{app.Address.Port}" }));
+        Assert.Equal(0, await ProbeAsync(new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = app.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        Assert.Equal(0, await ProbeAsync([], new Uri(app.Address, "/healthz").ToString()));
+        Assert.Equal(1, await ProbeAsync([], new Uri(app.Address, "/no-such-page").ToString()));
+        Assert.Equal(1, await ProbeAsync(new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+    }
+
+    /// <summary>The exit code of <c>dotnet TsvLive.dll --probe [url]</c>.</summary>
+    private static async Task<int> ProbeAsync(Dictionary<string, string> environment, string? url = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TsvLive.dll"), "--probe", .. url is null ? Array.Empty<string>() : [url]])
+        {
+            RedirectStandardOutput = true,
+        };
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var probe = System.Diagnostics.Process.Start(start)!;
+        await probe.StandardOutput.ReadToEndAsync(Ct);
+        await probe.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        return probe.ExitCode;
+    }
+
     public void Dispose()
     {
         _elsewhere.Dispose();
