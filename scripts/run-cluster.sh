@@ -102,7 +102,9 @@ fi
 redis_port=$(free_port)
 app_ports=("$(free_port)" "$(free_port)")
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" --appendonly yes --save '' --daemonize no \
+# Each in a session of its own (setsid): Ctrl+C reaches this script alone, which stops them in
+# order, rather than all at once, which looked like one of them dying.
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" --appendonly yes --save '' --daemonize no \
   >"$state/redis.log" 2>&1 &
 pids+=($!)
 wait_for_port "$redis_port"
@@ -112,7 +114,7 @@ for i in 0 1; do
   ConnectionStrings__Redis="127.0.0.1:$redis_port" \
   TsvLive__KnownProxies__0=127.0.0.1 \
   TsvLive__PublicBaseUrl="$scheme://127.0.0.1:$port" \
-    dotnet "$app" --urls "http://127.0.0.1:${app_ports[$i]}" >"$state/app$((i + 1)).log" 2>&1 &
+    setsid dotnet "$app" --urls "http://127.0.0.1:${app_ports[$i]}" >"$state/app$((i + 1)).log" 2>&1 &
   pids+=($!)
 done
 for app_port in "${app_ports[@]}"; do wait_for_200 "$app_port" /readyz; done
@@ -135,7 +137,7 @@ http {
     include $state/nginx/tsvlive.conf;
 }
 CONF
-"$nginx_bin" -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" -g 'daemon off;' &
+setsid "$nginx_bin" -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" -g 'daemon off;' &
 pids+=($!)
 if $tls; then wait_for_port "$port"; else wait_for_200 "$port" /readyz; fi
 
