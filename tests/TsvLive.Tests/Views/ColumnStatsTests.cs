@@ -115,6 +115,21 @@ public sealed class ColumnStatsTests(TsvLiveFactory factory) : IClassFixture<Tsv
     }
 
     [Fact]
+    public async Task HistogramBoundsReadAsDecimalNumbersWithoutFloatingPointNoise()
+    {
+        // 0.05 .. 10.2 in twenty bins of width 0.5075: computed, bound 4 is 2.0799999999999996 and bound 19 9.692499999999999.
+        var file = Tsv.Utf8("n\n0.05\n10.2\n5\n");
+        var created = await factory.CreateTableAsync(file, Ct);
+        using var http = factory.CreateHttpClient();
+
+        var json = await http.GetStringAsync($"/api/tables/{created.Id}/columns/1", Ct);
+
+        Assert.DoesNotMatch(@"\d\.\d*(0000000|9999999)\d", json);
+        Assert.Contains("\"from\":2.08,", json, StringComparison.Ordinal);
+        Assert.Contains("\"from\":9.185,\"to\":9.6925,", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADayThatDoesNotExistMakesItsColumnTextAndTheUploadSucceeds()
     {
         var created = await factory.CreateTableAsync(Tsv.Utf8("day\n2023-02-28\n2023-02-30\n"), Ct);

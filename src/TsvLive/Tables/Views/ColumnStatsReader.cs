@@ -1,3 +1,4 @@
+using System.Globalization;
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Memory;
@@ -199,8 +200,16 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
             }
         }
         return [.. Enumerable.Range(0, bins).Select(i => new HistogramBin(
-            ColumnKeys.Describe(low + (i * width), type), ColumnKeys.Describe(i == bins - 1 ? high : low + ((i + 1) * width), type), counts[i]))];
+            Bound(low + (i * width), type), Bound(i == bins - 1 ? high : low + ((i + 1) * width), type), counts[i]))];
     }
+
+    /// <summary>
+    /// A bin's bound as shown: a number to 12 significant digits, so that 0.05 + 19 × 0.5075 reads
+    /// 9.6925, not 9.692499999999999 (the counting above uses the exact width).
+    /// </summary>
+    private static object Bound(double value, ColumnType type) => type == ColumnType.Date
+        ? ColumnKeys.Describe(value, type)
+        : double.Parse(value.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static string Cell(TableContent content, long row, int column) =>
         TableRecords.Rows(content, row, 1).First()[column];
