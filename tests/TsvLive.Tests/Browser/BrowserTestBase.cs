@@ -153,9 +153,9 @@ public abstract class BrowserTestBase(TsvLiveFactory app, ChromiumFixture chromi
         (await http.SendAsync(put, Ct)).EnsureSuccessStatusCode();
     }
 
-    protected async Task<(string Id, string EditKey)> CreateAsync(byte[] bytes)
+    protected async Task<(string Id, string EditKey)> CreateAsync(byte[] bytes, string name = "browser.tsv")
     {
-        var created = await app.CreateTableAsync(bytes, Ct, "browser.tsv");
+        var created = await app.CreateTableAsync(bytes, Ct, name);
         return (created.Id, created.EditKey);
     }
 }

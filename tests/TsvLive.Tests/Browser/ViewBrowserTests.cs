@@ -66,6 +66,45 @@ public sealed partial class ViewBrowserTests(TsvLiveFactory app, ChromiumFixture
         await Screenshots.SaveAsync(page, "find-highlight");
     }
 
+    /// <summary>The README's screenshots (copied from tests/screenshots to docs/images): a table as people share one, sorted and filtered by its uploader, and a column's menu.</summary>
+    [Fact]
+    public async Task AnUploaderSortsAndFiltersAnOrdersTableAndReadsAColumnsStats()
+    {
+        var (id, editKey) = await CreateAsync(Orders(400), "orders-2026.tsv");
+        var page = await OpenAsync($"/t/{id}?sort=5:desc&filter=4:eq:oslo&pageSize=25#key={editKey}");
+
+        await Expect(page.Locator("#view-status")).ToHaveTextAsync(new Regex(@"^\d+ rows match of 400$"));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy edit link" })).ToBeVisibleAsync();
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(25);
+        await Expect(page.Locator("tbody tr td:nth-of-type(4)")).ToHaveTextAsync(Enumerable.Repeat("Oslo", 25).ToArray());
+        var amounts = (await page.Locator("tbody tr td:nth-of-type(5)").AllTextContentsAsync()).Select(a => decimal.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(amounts.OrderDescending(), amounts);
+        await Screenshots.SaveAsync(page, "readme-table");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Column menu: amount" }).ClickAsync();
+        var menu = page.GetByRole(AriaRole.Dialog, new() { Name = "amount" });
+        await Expect(menu.Locator(".facts")).ToContainTextAsync("Values400Empty0");
+        await Expect(menu.Locator("svg.histogram rect")).ToHaveCountAsync(20);
+        await Screenshots.SaveAsync(page, "readme-column-menu");
+    }
+
+    /// <summary>Orders as a shop exports them: id, date, customer, city, amount, status (the same rows every run).</summary>
+    private static byte[] Orders(int rows)
+    {
+        string[] names = ["Ann Berg", "Bo Lind", "Carla Rossi", "Dev Patel", "Émile Roux", "Fatima Zahra", "Gus Holm", "Hana Sato", "Ivo Novak", "June Park"];
+        string[] cities = ["Oslo", "Bergen", "Rome", "Paris", "Lisbon", "Kraków"];
+        string[] statuses = ["paid", "paid", "paid", "shipped", "refunded"];
+        var random = new Random(2026);
+        var text = new System.Text.StringBuilder("order\tdate\tcustomer\tcity\tamount\tstatus\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var date = new DateOnly(2026, 1, 1).AddDays(random.Next(330));
+            var amount = (random.Next(500, 250_000) / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            text.Append($"A-{10_000 + i}\t{date:yyyy-MM-dd}\t{names[random.Next(names.Length)]}\t{cities[random.Next(cities.Length)]}\t{amount}\t{statuses[random.Next(statuses.Length)]}\n");
+        }
+        return Tsv.Utf8(text.ToString());
+    }
+
     [Fact]
     public async Task TheColumnMenuShowsStatsAndItsFilterBecomesARemovableChip()
     {
