@@ -7,7 +7,7 @@ namespace TsvLive.Logging;
 
 internal static class LoggingExtensions
 {
-    /// <summary>The key that switches the console to JSON lines (<c>TsvLive__LogFormat=json</c>): Serilog's compact format (@t, @l, @m, properties).</summary>
+    /// <summary>The key that switches the console to JSON lines (<c>TsvLive__LogFormat=json</c>): Serilog's rendered compact format (@t, @m, @i, @l, @x, properties).</summary>
     public const string FormatKey = TsvLiveOptions.Section + ":" + nameof(TsvLiveOptions.LogFormat);
 
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
