@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using CsvHelper;
 using TsvLive.Tables.Text;
@@ -46,6 +47,11 @@ internal static class TableScan
     }
 
     /// <summary><see cref="ForEachInParallel"/> in exactly <paramref name="parts"/> parts (the tests choose how many).</summary>
+    /// <remarks>
+    /// The calling thread reads the first part and the scans' own threads (<see cref="ScanThreads"/>)
+    /// the others: not the thread pool's, which a scan on every core would take whole, so that pages,
+    /// hub calls and the cancel of this very scan would wait for the pool to grow.
+    /// </remarks>
     internal static void ForEachInParts(TableContent content, int parts, Action<int, CsvReader> visit, CancellationToken cancellationToken)
     {
         var rows = content.RowCount;
@@ -53,26 +59,47 @@ internal static class TableScan
         var starts = Enumerable.Range(0, parts + 1)
             .Select(part => part == parts ? rows : rows * part / parts / RecordIndex.Stride * RecordIndex.Stride)
             .ToArray();
-        try
+        var failures = new Exception?[parts];
+        using (var others = new CountdownEvent(parts - 1))
         {
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = cancellationToken }, part =>
+            for (var part = 1; part < parts; part++)
+            {
+                var mine = part;
+                ScanThreads.Run(() =>
+                {
+                    failures[mine] = ReadPart(mine);
+                    others.Signal();
+                });
+            }
+            failures[0] = ReadPart(0);
+            others.Wait(CancellationToken.None);
+        }
+        // One part's failure (or cancellation) is the scan's, as if it had read alone.
+        if ((failures.FirstOrDefault(f => f is not null and not OperationCanceledException) ?? failures.FirstOrDefault(f => f is not null)) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        Exception? ReadPart(int part)
+        {
+            try
             {
                 var (first, last) = (starts[part], starts[part + 1]);
                 if (first == last)
                 {
-                    return; // more parts than checkpoints
+                    return null; // more parts than checkpoints
                 }
                 var from = content.Index.CheckpointAtOrBefore(first).Offset;
                 var to = last < rows && content.Index.TryCheckpointAtOrAfter(last, rows, out var next) ? next : content.TextLength;
                 using var text = content.Text.OpenRead(from, to);
                 using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect) with { BufferSize = 1 << 20 });
                 Visit(reader, first, last, visit, cancellationToken);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // One part's failure (or cancellation) is the scan's, as if it had read alone.
-            ExceptionDispatchInfo.Throw(e.InnerExceptions.FirstOrDefault(inner => inner is not OperationCanceledException) ?? e.InnerExceptions[0]);
+                return null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
         }
     }
 
@@ -90,4 +117,29 @@ internal static class TableScan
 
     /// <summary>The cell of <paramref name="column"/> in the record the reader is on (empty when the record is shorter).</summary>
     public static ReadOnlySpan<byte> Cell(CsvReader reader, int column) => column < reader.FieldCount ? reader.GetSpan(column) : [];
+
+    /// <summary>Threads of the scans' own, one per core, kept for the next scan (outside the thread pool).</summary>
+    private static class ScanThreads
+    {
+        private static readonly BlockingCollection<Action> s_parts = Start();
+
+        public static void Run(Action part) => s_parts.Add(part);
+
+        private static BlockingCollection<Action> Start()
+        {
+            var parts = new BlockingCollection<Action>();
+            for (var i = 0; i < Environment.ProcessorCount; i++)
+            {
+                new Thread(() =>
+                {
+                    foreach (var part in parts.GetConsumingEnumerable())
+                    {
+                        part();
+                    }
+                })
+                { IsBackground = true, Name = "TsvLive view scan" }.Start();
+            }
+            return parts;
+        }
+    }
 }
