@@ -54,7 +54,7 @@ internal sealed class BrowserScenario(ServerProcess server, LoadScale scale, Tex
                 await page.CloseAsync();
             }
             Line($"## Upload of a {file.Length / 1e6:0} MB file through the page (Chromium, {repeats} runs, median)");
-            Line($"- from choosing the file: first rows on screen after {Median(firstRows):0} ms, the whole table ({rows:N0} rows) after {Median(whole) / 1000:0.00} s");
+            Line($"- from choosing the file: first rows on screen after {Latencies.Median(firstRows):0} ms, the whole table ({rows:N0} rows) after {Latencies.Median(whole) / 1000:0.00} s");
             Line("");
         }
         finally
@@ -62,8 +62,6 @@ internal sealed class BrowserScenario(ServerProcess server, LoadScale scale, Tex
             File.Delete(path);
         }
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private void Line(string text)
     {

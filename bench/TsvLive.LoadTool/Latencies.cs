@@ -23,6 +23,9 @@ internal sealed class Latencies
         return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>The middle of a few timings (the upper one of an even count), as the reports give them.</summary>
+    public static double Median(IReadOnlyCollection<double> values) => values.Order().ElementAt(values.Count / 2);
+
     public double Max => _ms.Count == 0 ? double.NaN : _ms.Max();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -121,21 +121,10 @@ internal sealed class MixedLoadScenario(ServerProcess server, LoadScale scale, T
     /// <summary>What the server counts as held in memory (tables, uploads arriving, caches): tsvlive_bytes_in_memory.</summary>
     private async Task<long> HeldBytesAsync()
     {
-        // The metrics exporter answers from a short-lived cache; and a server in a test process shares
-        // its meter's name with other hosts there, whose coming and going can leave one scrape without it.
-        for (var attempt = 0; ; attempt++)
-        {
-            await Task.Delay(1000, cancellationToken);
-            var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
-            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("tsvlive_bytes_in_memory", StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return (long)double.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture);
-            }
-            if (attempt == 4)
-            {
-                throw new InvalidOperationException("The server's /metrics has no tsvlive_bytes_in_memory.");
-            }
-        }
+        await Task.Delay(1000, cancellationToken); // the metrics exporter answers from a short-lived cache
+        var metrics = await _http.GetStringAsync("/metrics", cancellationToken);
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("tsvlive_bytes_in_memory", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("The server's /metrics has no tsvlive_bytes_in_memory.");
+        return (long)double.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture);
     }
 }

@@ -43,7 +43,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
                 totals.Add(total);
                 firstPages.Add(firstPage);
             }
-            Line($"| hub, {(messagePack ? "MessagePack" : "JSON")} | {Median(totals):0.00} | {Median(firstPages):0} |");
+            Line($"| hub, {(messagePack ? "MessagePack" : "JSON")} | {Latencies.Median(totals):0.00} | {Latencies.Median(firstPages):0} |");
         }
         var httpTotals = new List<double>();
         for (var run = 0; run < repeats; run++)
@@ -52,7 +52,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
             (await _http.PostAsync("/api/tables?name=load.tsv", new ByteArrayContent(file), cancellationToken)).EnsureSuccessStatusCode();
             httpTotals.Add(watch.Elapsed.TotalSeconds);
         }
-        Line($"| HTTP POST | {Median(httpTotals):0.00} | (the id arrives with the answer) |");
+        Line($"| HTTP POST | {Latencies.Median(httpTotals):0.00} | (the id arrives with the answer) |");
         Line("");
         await ReplacementToFirstPageAsync(file, repeats);
     }
@@ -84,7 +84,7 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
             seen.Add(await hasPage.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken));
         }
         Line($"## Replacement of a watched {file.Length / 1e6:0} MB table ({repeats} runs, median)");
-        Line($"- the viewer has page 1 of the new version {Median(seen):0} ms after the PUT was sent (the PUT was answered after {Median(answered):0} ms)");
+        Line($"- the viewer has page 1 of the new version {Latencies.Median(seen):0} ms after the PUT was sent (the PUT was answered after {Latencies.Median(answered):0} ms)");
         Line("");
     }
 
@@ -388,8 +388,6 @@ internal sealed class Scenarios(ServerProcess server, LoadScale scale, TextWrite
 
     /// <summary>Gives the server a moment to finish background work (GC, buffers) before RSS is read.</summary>
     private Task SettleAsync() => Task.Delay(scale.Settle, cancellationToken);
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private void Line(string text)
     {

@@ -83,23 +83,39 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(new Uri($"http://127.0.0.1:{port}/"), process);
-        using var http = new HttpClient { BaseAddress = server.Address };
+        try
+        {
+            await WaitForHealthAsync(server.Address, "The server", cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Waits until <c>/healthz</c> at <paramref name="address"/> answers 200 (10 s at most).</summary>
+    /// <param name="what">Who is waited for, for the timeout's message.</param>
+    internal static async Task WaitForHealthAsync(Uri address, string what, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = address };
         for (var attempt = 0; attempt < 100; attempt++)
         {
             try
             {
                 if ((await http.GetAsync("/healthz", cancellationToken)).IsSuccessStatusCode)
                 {
-                    return server;
+                    return;
                 }
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(100, cancellationToken);
+                // not listening yet
             }
+            await Task.Delay(100, cancellationToken);
         }
-        await server.DisposeAsync();
-        throw new TimeoutException("The server did not answer /healthz within 10 s.");
+        throw new TimeoutException($"{what} did not answer /healthz within 10 s.");
     }
 
     public async ValueTask DisposeAsync()

@@ -33,7 +33,7 @@ internal sealed class TutorialAppScenario(LoadScale scale, TextWriter report, Ca
         try
         {
             var address = new Uri($"ws://127.0.0.1:{port}/ws");
-            await WaitUntilUpAsync(port);
+            await ServerProcess.WaitForHealthAsync(new Uri($"http://127.0.0.1:{port}/"), "The tutorial app", cancellationToken);
             await UploadToFirstPageAsync(address, repeats);
             await ViewersAsync(address, scale.Watchers[0]);
         }
@@ -65,7 +65,7 @@ internal sealed class TutorialAppScenario(LoadScale scale, TextWriter report, Ca
             await ReceiveAsync(uploader); // the uploader is sent the page too
         }
         Line($"## The tutorial app (reference, Tornado {TornadoVersion()}): a {scale.UploadBytes / 1e6:0} MB file sent as one WebSocket message ({repeats} runs, median)");
-        Line($"- the viewer has page 1 of the new file {Median(seen):0} ms after the message was sent");
+        Line($"- the viewer has page 1 of the new file {Latencies.Median(seen):0} ms after the message was sent");
     }
 
     /// <summary>Viewers connecting (each until it has the current page), then the page of a new upload reaching all of them.</summary>
@@ -137,24 +137,6 @@ internal sealed class TutorialAppScenario(LoadScale scale, TextWriter report, Ca
         return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
     }
 
-    private async Task WaitUntilUpAsync(int port)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                (await http.GetAsync("/healthz", cancellationToken)).EnsureSuccessStatusCode();
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-        throw new TimeoutException("The tutorial app did not answer /healthz within 10 s.");
-    }
-
     private static bool HasTornado() => TornadoVersion() is not null;
 
     private static string? TornadoVersion()
@@ -164,8 +146,6 @@ internal sealed class TutorialAppScenario(LoadScale scale, TextWriter report, Ca
         check?.WaitForExit();
         return check?.ExitCode == 0 ? version : null;
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private void Line(string text)
     {

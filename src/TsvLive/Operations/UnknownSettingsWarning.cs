@@ -22,13 +22,13 @@ internal sealed partial class UnknownSettingsWarning(IConfiguration configuratio
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal static IEnumerable<string> UnknownKeys(IConfiguration configuration) =>
+    private static IEnumerable<string> UnknownKeys(IConfiguration configuration) =>
         configuration.GetSection(TsvLiveOptions.Section).GetChildren()
             .Select(c => c.Key)
             .Where(k => !s_options.Contains(k, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The option with the fewest edits from <paramref name="key"/>.</summary>
-    internal static string Closest(string key) =>
+    private static string Closest(string key) =>
         s_options.MinBy(o => Distance(key.ToUpperInvariant(), o.ToUpperInvariant()))!;
 
     private static int Distance(string a, string b)
