@@ -18,7 +18,10 @@ public sealed class RunClusterCtrlCTests
         _ = Installed.RedisServer;
         _ = Installed.Nginx;
         var script = Installed.Require("/usr/bin/script", "apt-get install bsdutils");
-        var command = $"bash {Path.Combine(Repository.Root, "scripts", "run-cluster.sh")} --app {Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")}";
+        // exec: the script is the terminal's only process, as when a person starts it from their shell.
+        // Without it, script(1)'s shell ($SHELL, else /bin/sh: dash on Debian) waits in the same
+        // process group and dies of the Ctrl+C itself (exit 130), whatever the script does.
+        var command = $"exec bash {Path.Combine(Repository.Root, "scripts", "run-cluster.sh")} --app {Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")}";
         using var terminal = Process.Start(new ProcessStartInfo(script, ["--quiet", "--return", "--command", command, "/dev/null"])
         {
             RedirectStandardInput = true,
