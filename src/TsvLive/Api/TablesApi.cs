@@ -10,6 +10,7 @@ using TsvLive.Tables;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
+using TsvLive.Tables.Text;
 using TsvLive.Tables.Uploads;
 using TsvLive.Tables.Views;
 
@@ -25,6 +26,7 @@ internal static class TablesApi
         var tables = app.MapGroup("/api/tables");
         tables.MapPost("/", CreateAsync);
         tables.MapPut("/{id}", ReplaceAsync);
+        tables.MapPost("/{id}/reread", RereadAsync);
         tables.MapGet("/{id}", GetInfo);
         tables.MapGet("/{id}/rows", GetRows);
         tables.MapGet("/{id}/file", GetFile);
@@ -34,24 +36,36 @@ internal static class TablesApi
     }
 
     private static async Task<Created<TableCreated>> CreateAsync(
-        HttpRequest request, string? name, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, string? name, string? separator, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
     {
+        var readWith = SeparatorNames.FromRequest(separator);
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var links = TableLinks.For(request, options.Value.PublicBaseUrl);
         var (table, version, editKey) = await uploads.CreateAsync(
-            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
+            body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, readWith, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
         return TypedResults.Created($"/t/{table.Id}", TableCreated.Of(table, version, links, editKey));
     }
 
     private static async Task<Ok<TableInfo>> ReplaceAsync(
-        string id, HttpRequest request, string? name, TableStore store, UploadService uploads, IOptions<TsvLiveOptions> options, CancellationToken cancellationToken)
+        string id, HttpRequest request, string? name, string? separator, TableStore store, UploadService uploads, IOptions<TsvLiveOptions> options,
+        CancellationToken cancellationToken)
     {
         // The key first: a stranger's body is not read at all.
         var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
         (await store.GetAsync(id, cancellationToken)).RequireEditKey(editKey);
+        var readWith = SeparatorNames.FromRequest(separator);
         var body = await UploadBody.OpenAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var (table, version) = await uploads.ReplaceAsync(
-            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
+            id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, readWith, new Uploader(null, request.HttpContext.ClientKey()),
+            cancellationToken);
+        return TypedResults.Ok(TableInfo.Of(table, version));
+    }
+
+    /// <summary>The current version's bytes read again with another separator, published as the next version.</summary>
+    private static async Task<Ok<TableInfo>> RereadAsync(string id, HttpRequest request, string? separator, UploadService uploads, CancellationToken cancellationToken)
+    {
+        var editKey = request.Headers[EditKeyHeader].FirstOrDefault();
+        var (table, version) = await uploads.RereadAsync(id, editKey, separator, new Uploader(null, request.HttpContext.ClientKey()), cancellationToken);
         return TypedResults.Ok(TableInfo.Of(table, version));
     }
 

@@ -22,6 +22,10 @@ public record TableInfo(
     [property: DataMember(Name = "createdAt")] DateTimeOffset CreatedAt,
     [property: DataMember(Name = "updatedAt")] DateTimeOffset UpdatedAt)
 {
+    /// <summary>How the fields are separated: <c>tab</c>, <c>comma</c>, <c>semicolon</c> or <c>pipe</c> (contract v2, "Separators").</summary>
+    [DataMember(Name = "separator")]
+    public string Separator { get; init; } = "tab";
+
     internal static TableInfo Of(Table table, TableVersion version, TableContent content) => new(
         table.Id,
         version.Version,
@@ -33,7 +37,10 @@ public record TableInfo(
         content.Complete,
         content.SizeBytes,
         table.CreatedAt,
-        version.UpdatedAt);
+        version.UpdatedAt)
+    {
+        Separator = content.Separator.ToWire(),
+    };
 
     internal static TableInfo Of(Table table, TableVersion version) => Of(table, version, version.Content());
 
@@ -63,7 +70,10 @@ public sealed record TableCreated(
 
     private static TableCreated Of(TableInfo info, TableLinks links, string editKey) => new(
         info.Id, info.Version, info.Name, info.RowCount, info.Columns, info.ColumnTypes, info.Dialect, info.Complete, info.SizeBytes,
-        info.CreatedAt, info.UpdatedAt, links.View(info.Id), editKey, links.Edit(info.Id, editKey));
+        info.CreatedAt, info.UpdatedAt, links.View(info.Id), editKey, links.Edit(info.Id, editKey))
+    {
+        Separator = info.Separator,
+    };
 }
 
 /// <summary>One page of rows of one version: of the whole table, or of a view of it (totalRows counts the view).</summary>

@@ -12,7 +12,7 @@ internal static class RedisScripts
     /// at the new chunks (kept for good) and lets the replaced version's chunks expire (readers
     /// still on it finish), notes the view, ends its "arriving" mark, and announces the version. Returns the version number.
     /// KEYS[1] the table; ARGV: instance, id, editKeyHash, createdAt, name, updatedAt, chargedTo,
-    /// contentId, chunks, size, now (Unix ms), replaced chunks' life (ms).
+    /// contentId, chunks, size, now (Unix ms), replaced chunks' life (ms), separator.
     /// </summary>
     public const string Commit = """
         local prefix = 'tsvlive:content:' .. ARGV[8] .. ':'
@@ -25,7 +25,7 @@ internal static class RedisScripts
         local old = redis.call('HMGET', KEYS[1], 'content', 'chunks')
         local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
         redis.call('HSET', KEYS[1], 'editKeyHash', ARGV[3], 'createdAt', ARGV[4], 'name', ARGV[5], 'updatedAt', ARGV[6],
-          'chargedTo', ARGV[7], 'content', ARGV[8], 'chunks', ARGV[9], 'size', ARGV[10])
+          'chargedTo', ARGV[7], 'content', ARGV[8], 'chunks', ARGV[9], 'size', ARGV[10], 'separator', ARGV[13])
         for i = 0, chunks - 1 do
           redis.call('PERSIST', prefix .. i)
         end

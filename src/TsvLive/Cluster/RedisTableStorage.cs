@@ -57,6 +57,7 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
             [
                 redis.InstanceId, table.Id, table.EditKeyHash, Text(table.CreatedAt), table.Name, Text(table.UpdatedAt), table.ChargedTo,
                 contentId, chunks, content.SizeBytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)s_replacedLife.TotalMilliseconds,
+                table.Separator ?? "",
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);
             return (int)version;
         }
@@ -91,7 +92,7 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
         }
         var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
         var table = new StoredTable(id, values["editKeyHash"]!, Time(values["createdAt"]), (int)values["version"], values["name"]!,
-            Time(values["updatedAt"]), values["chargedTo"]!);
+            Time(values["updatedAt"]), values["chargedTo"]!, values.GetValueOrDefault("separator").ToString() is { Length: > 0 } separator ? separator : null);
         return new StoredContent(table, ReadChunksAsync(id, values["content"]!, (int)values["chunks"], cancellationToken));
     }
 

@@ -47,6 +47,15 @@ internal sealed class UploadTooLargeException(long maxBytes) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status413PayloadTooLarge;
 }
 
+/// <summary>A separator word (or an export format, or another choice among a few words) that is not one of them.</summary>
+internal sealed class InvalidChoiceException(string parameter, string? word, string choices) : TsvLiveException(
+    "invalid-" + parameter,
+    $"Unknown {parameter}",
+    $"'{(word is { Length: > 20 } ? word[..20] + "…" : word)}' is not a {parameter} TsvLive knows: use {choices}.")
+{
+    public override int StatusCode => StatusCodes.Status400BadRequest;
+}
+
 internal sealed class InvalidPageRequestException(string detail) : TsvLiveException("invalid-page-request", "Invalid page request", detail)
 {
     public override int StatusCode => StatusCodes.Status400BadRequest;

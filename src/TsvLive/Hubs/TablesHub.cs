@@ -6,6 +6,7 @@ using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
+using TsvLive.Tables.Text;
 using TsvLive.Tables.Uploads;
 using TsvLive.Tables.Views;
 
@@ -78,12 +79,13 @@ internal sealed class TablesHub(
         var http = Context.GetHttpContext()!;
         var uploader = new Uploader(Context.ConnectionId, http.ClientKey());
         request ??= new UploadRequest(Name: null);
+        var separator = SeparatorNames.FromRequest(request.Separator);
         if (request.Id is null)
         {
-            var (table, version, editKey) = await uploads.CreateAsync(bytes, request.Name, uploader, aborted);
+            var (table, version, editKey) = await uploads.CreateAsync(bytes, request.Name, separator, uploader, aborted);
             return TableCreated.Of(table, version, TableLinks.For(http.Request, options.Value.PublicBaseUrl), editKey);
         }
-        var (replaced, current) = await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, uploader, aborted);
+        var (replaced, current) = await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, separator, uploader, aborted);
         return TableInfo.Of(replaced, current);
     }
 

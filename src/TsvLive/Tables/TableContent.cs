@@ -25,7 +25,11 @@ internal sealed class TableContent(
 
     public RecordIndex Index => indexed.Index;
     public long RowCount => indexed.RowCount;
+    public Separator Separator => indexed.Separator;
     public Dialect Dialect => indexed.Dialect;
+
+    /// <summary>How CsvHelper reads this version's records (its separator and dialect).</summary>
+    public CsvHelper.CsvReaderOptions ReaderOptions => RecordFormat.Options(Separator, Dialect);
     public Encoding TextEncoding => textEncoding;
     public IReadOnlyList<string> Columns => columns;
 

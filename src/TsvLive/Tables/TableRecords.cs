@@ -90,7 +90,7 @@ internal static class TableRecords
     /// <summary>The records first .. first + count − 1 of <paramref name="text"/>, which starts at record <paramref name="textStartsAt"/>.</summary>
     private static IEnumerable<CsvReader> Records(TableContent content, ReadOnlyMemory<byte> text, long textStartsAt, long first, int count)
     {
-        using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect));
+        using var reader = CsvReader.Create(text, content.ReaderOptions);
         var skip = first - textStartsAt;
         var n = 0;
         while (n < count && reader.Read())

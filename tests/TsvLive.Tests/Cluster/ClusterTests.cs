@@ -28,6 +28,23 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task ATableRereadOnOneInstanceIsReadWithItsNewSeparatorOnTheOther()
+    {
+        var (a, b) = (Instance(), Instance());
+        var created = await a.CreateTableAsync("a,b\n1,2\n"u8.ToArray(), Ct, "shared.csv");
+        using var onA = a.CreateHttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/reread?separator=tab");
+        request.Headers.Add("X-Edit-Key", created.EditKey);
+        (await onA.SendAsync(request, Ct)).EnsureSuccessStatusCode();
+
+        Assert.Equal(2, (await WhenOnVersionAsync(b, created.Id, 2)).Version);
+        using var onB = b.CreateHttpClient();
+        var info = await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct);
+        Assert.Equal("tab", info!.Separator);
+        Assert.Equal(["a,b"], info.Columns);
+    }
+
+    [Fact]
     public async Task AStoredVersionsChunksLastForGoodAndTheReplacedOnesExpire()
     {
         var a = Instance();

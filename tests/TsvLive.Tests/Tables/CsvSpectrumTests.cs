@@ -10,7 +10,7 @@ namespace TsvLive.Tests.Tables;
 /// The third-party csv-spectrum suite (npm, installed by the test build): each CSV case is turned
 /// into the same table as TSV, faithfully (fields re-quoted RFC 4180 style where they hold a tab,
 /// a quote or a line break; the file's line ends kept), uploaded, and must read back as the
-/// suite's expected JSON.
+/// suite's expected JSON; and each case uploaded as the CSV it is must read the same (its comma detected).
 /// </summary>
 public class CsvSpectrumTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFactory>
 {
@@ -40,9 +40,20 @@ public class CsvSpectrumTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task EveryCaseReadsAsTheSuiteExpects(string name)
+    public async Task EveryCaseReadsAsTheSuiteExpects(string name) =>
+        await AssertReadsAsExpectedAsync(name, ToTsv(await File.ReadAllBytesAsync(Path.Combine(s_folder, name + ".csv"), Ct)), name + ".tsv");
+
+    /// <summary>The case uploaded as it is, a CSV, the way the suite means it: its comma is detected.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task EveryCaseUploadedAsTheCsvItIsReadsAsTheSuiteExpects(string name)
     {
-        var tsv = ToTsv(await File.ReadAllBytesAsync(Path.Combine(s_folder, name + ".csv"), Ct));
+        var created = await AssertReadsAsExpectedAsync(name, await File.ReadAllBytesAsync(Path.Combine(s_folder, name + ".csv"), Ct), name + ".csv");
+        Assert.Equal("comma", created.Separator);
+    }
+
+    private async Task<TableCreated> AssertReadsAsExpectedAsync(string name, byte[] file, string fileName)
+    {
         var expected = Expected(await File.ReadAllTextAsync(Path.Combine(s_folder, name + ".json"), Ct));
         foreach (var (_, column, value) in s_suiteErrata.Where(e => e.Case == name))
         {
@@ -50,8 +61,8 @@ public class CsvSpectrumTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
         }
         using var http = factory.CreateHttpClient();
 
-        var created = await factory.CreateTableAsync(tsv, Ct, name + ".tsv");
-        var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{created!.Id}/rows?pageSize=1000", Ct);
+        var created = await factory.CreateTableAsync(file, Ct, fileName);
+        var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows?pageSize=1000", Ct);
 
         Assert.Equal(expected.Count, page!.TotalRows);
         for (var r = 0; r < expected.Count; r++)
@@ -59,6 +70,7 @@ public class CsvSpectrumTests(TsvLiveFactory factory) : IClassFixture<TsvLiveFac
             Assert.Equal(expected[r].Keys, page.Columns);
             Assert.Equal(expected[r].Values, page.Rows[r]);
         }
+        return created;
     }
 
     /// <summary>The expected records: an array of objects, or (location_coordinates) one object.</summary>

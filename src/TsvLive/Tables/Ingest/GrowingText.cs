@@ -13,6 +13,9 @@ internal sealed class GrowingText(ByteSegments bytes)
 
     public ByteSegments Bytes => bytes;
 
+    /// <summary>Whether every byte has arrived (<see cref="Bytes"/> no longer grows).</summary>
+    public bool IsComplete => _complete;
+
     public void Append(ReadOnlySpan<byte> chunk)
     {
         if (chunk.IsEmpty)

@@ -19,6 +19,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     private readonly int? _maxRecordBytes;
     private readonly int _maxColumns;
     private readonly int _maxHeaderBytes;
+    private readonly Separator? _separator;
     private readonly Utf8Validator _utf8 = new();
     private readonly CancellationTokenSource _stop = new();
     private GrowingText? _text;
@@ -34,8 +35,10 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     private sealed record Source(ByteSegments Text, TsvIndexer Indexer, Encoding Encoding);
 
     /// <param name="limits">The upload size, record size and column limits (the rest of the options is not used).</param>
-    public TableIngest(TsvLiveOptions limits)
+    /// <param name="separator">The separator to read with; null: detected from the text's start.</param>
+    public TableIngest(TsvLiveOptions limits, Separator? separator = null)
     {
+        _separator = separator;
         _maxBytes = limits.MaxUploadBytes;
         _maxRecordBytes = limits.MaxRecordBytes;
         _maxColumns = limits.MaxColumns;
@@ -173,7 +176,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
         {
             _text = new GrowingText(_raw);
         }
-        _indexer = new TsvIndexer(_text, _maxRecordBytes, _maxColumns, _maxHeaderBytes);
+        _indexer = new TsvIndexer(_text, _separator, _maxRecordBytes, _maxColumns, _maxHeaderBytes);
         _indexing = Task.Run(() => _indexer.RunAsync(_stop.Token));
 
         // The bytes so far: stored already for UTF-8; to transcode (after the byte order mark) otherwise.

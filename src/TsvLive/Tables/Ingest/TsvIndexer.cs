@@ -10,15 +10,18 @@ namespace TsvLive.Tables.Ingest;
 /// Finds where every record of a growing text starts, with CsvHelper, while the text arrives.
 /// Reads as <see cref="Dialect.Quoted"/> first; a quote that breaks RFC 4180 (a quoted field never
 /// closed, text after a closing quote) starts it again as <see cref="Dialect.Plain"/>, so one bad quote
-/// cannot swallow the rest of the file.
+/// cannot swallow the rest of the file. The separator is the one given, else detected first from the
+/// text's start (<see cref="SeparatorDetector"/>).
 /// </summary>
-internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxColumns, int maxHeaderBytes)
+internal sealed class TsvIndexer(GrowingText text, Separator? separator, int? maxRecordBytes, int maxColumns, int maxHeaderBytes)
 {
     private static readonly long s_publishInterval = Stopwatch.Frequency / 20; // 50 ms
     private const int ReadBufferSize = 1 << 20;
     private const int RecordsBetweenClockReads = 4096;
 
     private IndexedText _latest = IndexedText.Empty;
+    private Separator _reading;
+    private bool _separatorKnown;
 
     /// <summary>The records found so far; safe to read from any thread.</summary>
     public IndexedText Latest => Volatile.Read(ref _latest);
@@ -28,9 +31,22 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
     {
         try
         {
-            if (!await IndexAsync(Dialect.Quoted, cancellationToken).ConfigureAwait(false))
+            _reading = separator ?? await FirstGuessAsync(cancellationToken).ConfigureAwait(false);
+            _separatorKnown = separator is not null;
+            var dialect = Dialect.Quoted;
+            while (true)
             {
-                await IndexAsync(Dialect.Plain, cancellationToken).ConfigureAwait(false);
+                switch (await IndexAsync(_reading, dialect, cancellationToken).ConfigureAwait(false))
+                {
+                    case Outcome.Finished:
+                        return;
+                    case Outcome.BrokenQuote:
+                        dialect = Dialect.Plain;
+                        break;
+                    case Outcome.OtherSeparator:
+                        dialect = Dialect.Quoted;
+                        break;
+                }
             }
         }
         catch (CsvFormatException e)
@@ -39,8 +55,62 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
             throw new InvalidUploadException("A record is too large",
                 $"Record {e.RecordNumber} is larger than the limit of {Sizes.Describe(maxRecordBytes ?? 0)} per record " +
                 "(a quote that never closes makes one record of the rest of the file). " +
-                "Check that the file is tab-separated text, or split the record.");
+                "Check that the file is delimited text (tab, comma, semicolon or pipe), or split the record.");
         }
+    }
+
+    private enum Outcome
+    {
+        Finished,
+
+        /// <summary>A quote broke RFC 4180: read again in the plain dialect.</summary>
+        BrokenQuote,
+
+        /// <summary>The whole sample showed another separator than the first guess: read again with it.</summary>
+        OtherSeparator,
+    }
+
+    /// <summary>
+    /// The separator of the first bytes (waits for some): a guess, so rows can be read while a file
+    /// arrives, until <see cref="SeparatorSettled"/> looks at the whole sample.
+    /// </summary>
+    private async Task<Separator> FirstGuessAsync(CancellationToken cancellationToken)
+    {
+        await using (var start = text.OpenReader(0))
+        {
+            _ = await start.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
+        }
+        return Detect(out _separatorKnown);
+    }
+
+    /// <summary>
+    /// Once the text holds <see cref="SeparatorDetector.SampleBytes"/> (or is complete), detects its
+    /// separator for good; true when that is not the one being read with.
+    /// </summary>
+    private bool SeparatorSettled()
+    {
+        if (_separatorKnown || !(text.IsComplete || text.Bytes.Length >= SeparatorDetector.SampleBytes))
+        {
+            return false;
+        }
+        var detected = Detect(out _separatorKnown);
+        if (!_separatorKnown || detected == _reading)
+        {
+            return false;
+        }
+        _reading = detected;
+        return true;
+    }
+
+    /// <summary>The separator of the text so far; <paramref name="final"/> when that covered the whole sample.</summary>
+    private Separator Detect(out bool final)
+    {
+        var complete = text.IsComplete; // before the length: a complete text's length is its last
+        var length = (int)Math.Min(text.Bytes.Length, SeparatorDetector.SampleBytes);
+        final = complete || length == SeparatorDetector.SampleBytes;
+        var sample = new byte[length];
+        text.Bytes.CopyTo(0, sample);
+        return SeparatorDetector.Detect(sample, whole: complete && text.Bytes.Length <= SeparatorDetector.SampleBytes);
     }
 
     /// <summary>
@@ -66,11 +136,11 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
         return header;
     }
 
-    /// <summary>Indexes the whole text in <paramref name="dialect"/>; false when it turned out to be the wrong one.</summary>
-    private async Task<bool> IndexAsync(Dialect dialect, CancellationToken cancellationToken)
+    /// <summary>Indexes the whole text in <paramref name="dialect"/>, unless it or the separator turned out to be the wrong one.</summary>
+    private async Task<Outcome> IndexAsync(Separator reading, Dialect dialect, CancellationToken cancellationToken)
     {
         var brokenQuote = false;
-        var options = TsvFormat.Options(dialect, maxRecordBytes, dialect == Dialect.Quoted
+        var options = RecordFormat.Options(reading, dialect, maxRecordBytes, dialect == Dialect.Quoted
             ? record => brokenQuote |= record.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote
             : null);
 
@@ -99,13 +169,17 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
                 }
                 if (brokenQuote)
                 {
-                    return false;
+                    return Outcome.BrokenQuote;
+                }
+                if (!_separatorKnown && SeparatorSettled())
+                {
+                    return Outcome.OtherSeparator;
                 }
                 if (reader.FieldCount > maxColumns)
                 {
                     throw new InvalidUploadException("Too many columns",
                         $"A record has {reader.FieldCount:N0} fields; TsvLive shows at most {maxColumns:N0} columns. " +
-                        "Check that the file is tab-separated text, or split its columns into several files.");
+                        "Check that the file is delimited text with the right separator, or split its columns into several files.");
                 }
                 fieldCount = Math.Max(fieldCount, reader.FieldCount);
                 if (header is null)
@@ -119,10 +193,14 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
         }
         if (brokenQuote)
         {
-            return false;
+            return Outcome.BrokenQuote;
+        }
+        if (SeparatorSettled())
+        {
+            return Outcome.OtherSeparator;
         }
         Publish(finished: true);
-        return true;
+        return Outcome.Finished;
 
         bool PublishIsDue()
         {
@@ -131,6 +209,6 @@ internal sealed class TsvIndexer(GrowingText text, int? maxRecordBytes, int maxC
         }
 
         void Publish(bool finished) => Volatile.Write(ref _latest,
-            new IndexedText(dialect, index, index.RecordCount, header, fieldCount, finished, types.Snapshot(Math.Max(fieldCount, header?.Count ?? 0))));
+            new IndexedText(reading, dialect, index, index.RecordCount, header, fieldCount, finished, types.Snapshot(Math.Max(fieldCount, header?.Count ?? 0))));
     }
 }

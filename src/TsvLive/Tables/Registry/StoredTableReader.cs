@@ -1,6 +1,7 @@
 using TsvLive.Errors;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Storage;
+using TsvLive.Tables.Text;
 
 namespace TsvLive.Tables.Registry;
 
@@ -46,7 +47,7 @@ internal sealed class StoredTableReader(ITableStorage storage)
             }
             try
             {
-                return (stored, await IndexAsync(bytes, cancellationToken).ConfigureAwait(false));
+                return (stored, await IndexAsync(bytes, stored.ReadWith, cancellationToken).ConfigureAwait(false));
             }
             catch (StoredVersionGoneException) when (attempt < ReadAttempts)
             {
@@ -55,9 +56,9 @@ internal sealed class StoredTableReader(ITableStorage storage)
         }
     }
 
-    private static async Task<TableContent> IndexAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> bytes, CancellationToken cancellationToken)
+    private static async Task<TableContent> IndexAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> bytes, Separator separator, CancellationToken cancellationToken)
     {
-        var ingest = new TableIngest(s_storedLimits);
+        var ingest = new TableIngest(s_storedLimits, separator);
         await using var _ = ingest.ConfigureAwait(false);
         await foreach (var chunk in bytes.WithCancellation(cancellationToken).ConfigureAwait(false))
         {

@@ -56,6 +56,10 @@ internal interface ITableStorage
 }
 
 /// <summary>What is stored of a table besides its bytes: enough to serve it again after a restart.</summary>
+/// <param name="Separator">
+/// The separator the version was read with (<see cref="Text.SeparatorNames.ToWire"/>), so it reads the same
+/// again; null in versions stored before separators were detected, which were all read as tab.
+/// </param>
 internal sealed record StoredTable(
     string Id,
     string EditKeyHash,
@@ -63,7 +67,12 @@ internal sealed record StoredTable(
     int Version,
     string Name,
     DateTimeOffset UpdatedAt,
-    string ChargedTo);
+    string ChargedTo,
+    string? Separator = null)
+{
+    /// <summary>The separator to read the stored bytes with.</summary>
+    public Text.Separator ReadWith => Text.SeparatorNames.TryParse(Separator, out var separator) ? separator.Value : Text.Separator.Tab;
+}
 
 /// <summary>A stored table and the bytes of its current version, read chunk by chunk (once).</summary>
 internal sealed record StoredContent(StoredTable Table, IAsyncEnumerable<ReadOnlyMemory<byte>> Bytes);

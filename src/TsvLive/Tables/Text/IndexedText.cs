@@ -7,6 +7,7 @@ namespace TsvLive.Tables.Text;
 /// <see cref="RowCount"/> records of <see cref="Index"/> are complete and can be read.
 /// </summary>
 internal sealed record IndexedText(
+    Separator Separator,
     Dialect Dialect,
     RecordIndex Index,
     long RowCount,
@@ -15,5 +16,5 @@ internal sealed record IndexedText(
     bool Finished,
     IReadOnlyList<ColumnType> ColumnTypes)
 {
-    public static IndexedText Empty { get; } = new(Dialect.Quoted, new RecordIndex(), 0, null, 0, false, []);
+    public static IndexedText Empty { get; } = new(Separator.Tab, Dialect.Quoted, new RecordIndex(), 0, null, 0, false, []);
 }

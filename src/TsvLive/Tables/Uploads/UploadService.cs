@@ -32,8 +32,9 @@ internal sealed partial class UploadService(
 
     /// <param name="uploader">Who uploads; its hub connection (if any) hears progress.</param>
     /// <returns>The new table, its first version and the edit key (which only the uploader ever gets).</returns>
+    /// <param name="separator">The separator to read with; null: detected.</param>
     public async Task<(Table Table, TableVersion Version, string EditKey)> CreateAsync(
-        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Separator? separator, Uploader uploader, CancellationToken cancellationToken)
     {
         ThrowIfStorageUnavailable();
         using var place = gate.Enter(uploader, newTable: true);
@@ -47,7 +48,7 @@ internal sealed partial class UploadService(
         try
         {
             // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
-            var content = await ReceiveAsync(chunks, uploader, isNew: true, reservation, draft, ingest =>
+            var content = await ReceiveAsync(chunks, separator, uploader, isNew: true, reservation, draft, ingest =>
             {
                 var now = clock.GetUtcNow();
                 table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
@@ -63,7 +64,7 @@ internal sealed partial class UploadService(
             var version = memory.Finish(finished, content, finishedAt, reservation);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
-            LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Separator.ToWire(), content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return (finished, version, editKey);
         }
         catch when (table is not null)
@@ -76,11 +77,33 @@ internal sealed partial class UploadService(
 
     /// <returns>The table and the version stored (current unless another instance's newer one is).</returns>
     public async Task<(Table Table, TableVersion Version)> ReplaceAsync(
-        string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Uploader uploader, CancellationToken cancellationToken)
+        string? id, string? editKey, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Separator? separator, Uploader uploader,
+        CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         table.RequireEditKey(editKey);
+        return await ReplaceAsync(table, chunks, name, separator, uploader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the current version's bytes again with <paramref name="separator"/> (an API word) and
+    /// publishes the result as the next version, like any replacement (stored, announced, one at a time).
+    /// </summary>
+    public async Task<(Table Table, TableVersion Version)> RereadAsync(
+        string? id, string? editKey, string? separator, Uploader uploader, CancellationToken cancellationToken)
+    {
+        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        table.RequireEditKey(editKey);
+        var readWith = SeparatorNames.FromRequest(separator)
+            ?? throw new InvalidChoiceException("separator", separator, "tab, comma, semicolon or pipe (?separator=comma)");
+        var bytes = table.Current.Content().Raw;
+        return await ReplaceAsync(table, bytes.Segments(bytes.Length).ToAsyncEnumerable(), name: null, readWith, uploader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(Table Table, TableVersion Version)> ReplaceAsync(
+        Table table, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Separator? separator, Uploader uploader, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
         ThrowIfStorageUnavailable();
         if (!table.Current.Content().Complete)
         {
@@ -95,7 +118,7 @@ internal sealed partial class UploadService(
         TableContent content;
         try
         {
-            content = await ReceiveAsync(chunks, uploader, isNew: false, reservation, draft, _ => table.Id, cancellationToken).ConfigureAwait(false);
+            content = await ReceiveAsync(chunks, separator, uploader, isNew: false, reservation, draft, _ => table.Id, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -124,7 +147,7 @@ internal sealed partial class UploadService(
             events.TableReplaced(table, version);
         }
         metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
-        LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogStored(table.Id, version.Version, content.SizeBytes, content.RowCount, content.Separator.ToWire(), content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (table, version);
     }
 
@@ -136,11 +159,11 @@ internal sealed partial class UploadService(
     /// </summary>
     /// <param name="isNew">Whether this creates a table (rather than replacing one).</param>
     /// <param name="tableIdAtFirstBytes">Called once the first bytes are in; gives the id progress is reported for.</param>
-    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Uploader uploader, bool isNew, MemoryReservation reservation,
-        IVersionDraft draft, Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
+    private async Task<TableContent> ReceiveAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, Separator? separator, Uploader uploader, bool isNew,
+        MemoryReservation reservation, IVersionDraft draft, Func<TableIngest, string> tableIdAtFirstBytes, CancellationToken cancellationToken)
     {
         using var running = drain.Track();
-        var ingest = NewIngest();
+        var ingest = new TableIngest(options.Value, separator);
         await using var _ = ingest.ConfigureAwait(false);
         string? tableId = null;
         var arrivingNoted = Stopwatch.GetTimestamp();
@@ -186,7 +209,8 @@ internal sealed partial class UploadService(
     {
         try
         {
-            return await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo),
+            return await storage.SaveAsync(new StoredTable(table.Id, Convert.ToBase64String(table.EditKeyHash), table.CreatedAt, version, name, at, chargedTo,
+                content.Separator.ToWire()),
                 content, draft, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -213,8 +237,6 @@ internal sealed partial class UploadService(
         chunks.WithTimeouts(options.Value.UploadIdleTimeout,
             (long)(options.Value.UploadIdleTimeout.TotalSeconds * options.Value.MinUploadBytesPerSecond), drain.Stopping, cancellationToken);
 
-    private TableIngest NewIngest() => new(options.Value);
-
     private static string Reason(Exception e) => e switch
     {
         TsvLiveException known => known.Title,
@@ -222,8 +244,8 @@ internal sealed partial class UploadService(
         _ => e.GetType().Name,
     };
 
-    [LoggerMessage(LogLevel.Information, "Stored table {TableId} version {Version}: {Bytes} bytes, {Rows} rows, {Dialect} dialect, in {ElapsedMs:0} ms")]
-    private partial void LogStored(string tableId, int version, long bytes, long rows, string dialect, double elapsedMs);
+    [LoggerMessage(LogLevel.Information, "Stored table {TableId} version {Version}: {Bytes} bytes, {Rows} rows, {Separator} separator, {Dialect} dialect, in {ElapsedMs:0} ms")]
+    private partial void LogStored(string tableId, int version, long bytes, long rows, string separator, string dialect, double elapsedMs);
 
     [LoggerMessage(LogLevel.Error, "Table {TableId} version {Version} could not be stored; it was not kept")]
     private partial void LogNotStored(Exception exception, string tableId, int version);

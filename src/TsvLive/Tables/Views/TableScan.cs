@@ -22,7 +22,7 @@ internal static class TableScan
     public static void ForEach(TableContent content, Action<int, CsvReader> visit, CancellationToken cancellationToken)
     {
         using var text = content.Text.OpenRead(0, content.TextLength);
-        using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect) with { BufferSize = 1 << 20 });
+        using var reader = CsvReader.Create(text, content.ReaderOptions with { BufferSize = 1 << 20 });
         if (!reader.Read())
         {
             return; // not even a header
@@ -92,7 +92,7 @@ internal static class TableScan
                 var from = content.Index.CheckpointAtOrBefore(first).Offset;
                 var to = last < rows && content.Index.TryCheckpointAtOrAfter(last, rows, out var next) ? next : content.TextLength;
                 using var text = content.Text.OpenRead(from, to);
-                using var reader = CsvReader.Create(text, TsvFormat.Options(content.Dialect) with { BufferSize = 1 << 20 });
+                using var reader = CsvReader.Create(text, content.ReaderOptions with { BufferSize = 1 << 20 });
                 Visit(reader, first, last, visit, cancellationToken);
                 return null;
             }
