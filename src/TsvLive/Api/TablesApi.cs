@@ -32,6 +32,7 @@ internal static class TablesApi
         tables.MapGet("/{id}/file", GetFile);
         tables.MapGet("/{id}/columns/{column}", GetColumnStats);
         tables.MapGet("/{id}/cells/{row}/{column}", GetCellAsync);
+        tables.MapExport();
         return app;
     }
 

@@ -56,6 +56,11 @@ internal sealed class InvalidChoiceException(string parameter, string? word, str
     public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
+internal sealed class ExportTooLargeException(string detail) : TsvLiveException("export-too-large", "Too large for this format", detail)
+{
+    public override int StatusCode => StatusCodes.Status400BadRequest;
+}
+
 internal sealed class InvalidPageRequestException(string detail) : TsvLiveException("invalid-page-request", "Invalid page request", detail)
 {
     public override int StatusCode => StatusCodes.Status400BadRequest;

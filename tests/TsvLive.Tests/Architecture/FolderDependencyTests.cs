@@ -24,6 +24,7 @@ public sealed class FolderDependencyTests
         "TsvLive.Tables.Registry",  // tables by id: loading, catch-up, expiry
         "TsvLive.Tables.Views",     // sort, filter, find, stats
         "TsvLive.Tables.Paging",    // pages of a version or of a view
+        "TsvLive.Tables.Export",    // a version or a view written whole as CSV, TSV, JSON or Excel
         "TsvLive.Tables.Uploads",   // creating and replacing tables
         "TsvLive.Tables.Hosting",   // the tables' services, registered
         "TsvLive.Api",              // the HTTP API and the wire records it shares with the hub

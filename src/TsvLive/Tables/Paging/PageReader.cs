@@ -31,27 +31,8 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         {
             throw new InvalidPageRequestException($"The page size must be between 1 and {options.Value.MaxPageSize}; {size} is outside that range.");
         }
-        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var version = table.Current;
-        var content = version.Content();
-        if ((long)size * content.Columns.Count > options.Value.MaxCellsPerPage)
-        {
-            throw new InvalidPageRequestException(
-                $"This table has {content.Columns.Count:N0} columns, so a page can hold at most " +
-                $"{Math.Max(1, options.Value.MaxCellsPerPage / content.Columns.Count):N0} rows. Ask for fewer rows per page.");
-        }
-        var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
-        int[]? rows;
-        try
-        {
-            using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
-            rows = views.Rows(table.Id, version.Version, content, view, client, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            metrics.ViewCancelled();
-            throw;
-        }
+        var (table, version, content, view, rows) = await ViewAsync(id, request, client, cancellationToken,
+            checkContent: content => ThrowIfTooWide(content, size)).ConfigureAwait(false);
         var total = rows?.Length ?? content.RowCount;
         var totalPages = Math.Max(1, (total + size - 1) / size);
         var first = (number - 1) * size;
@@ -60,6 +41,41 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
             table.Id, version.Version, content, number, size, totalPages, first, Math.Max(0, count), rows, view.Describe(), options.Value.MaxCellBytesInPage);
         ThrowIfTooManyBytes(plan, options.Value.MaxPageBytes);
         return plan;
+    }
+
+    /// <summary>
+    /// The current version of a table and the rows of the view asked for (null: every row, in file
+    /// order): computed, after its turn among the clients, or taken from the cache.
+    /// </summary>
+    /// <param name="checkContent">Checks made on the version before any view is computed.</param>
+    public async Task<ViewedVersion> ViewAsync(string? id, PageQuery request, string client, CancellationToken cancellationToken,
+        Action<TableContent>? checkContent = null)
+    {
+        var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var version = table.Current;
+        var content = version.Content();
+        checkContent?.Invoke(content);
+        var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
+        try
+        {
+            using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
+            return new(table, version, content, view, views.Rows(table.Id, version.Version, content, view, client, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            metrics.ViewCancelled();
+            throw;
+        }
+    }
+
+    private void ThrowIfTooWide(TableContent content, int size)
+    {
+        if ((long)size * content.Columns.Count > options.Value.MaxCellsPerPage)
+        {
+            throw new InvalidPageRequestException(
+                $"This table has {content.Columns.Count:N0} columns, so a page can hold at most " +
+                $"{Math.Max(1, options.Value.MaxCellsPerPage / content.Columns.Count):N0} rows. Ask for fewer rows per page.");
+        }
     }
 
     /// <summary>
