@@ -2,7 +2,8 @@
 // and views, follows replacements, and keeps the address in step. The parts on screen have modules of
 // their own: the pager, the view bar, the header cells, the share panel, the address.
 
-import { forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
+import { createDownloadMenu } from "./download-menu.js";
+import { editKeyFor, forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
 import { capitalize, formatBytes, formatCount, plural, rowsText } from "./format.js";
 import { enableExpandingCells, renderGrid } from "./grid.js";
 import { fillHeaderCell } from "./header-cells.js";
@@ -10,6 +11,7 @@ import { describeError } from "./hub.js";
 import { createNotices } from "./notices.js";
 import { createColumnMenu } from "./column-menu.js";
 import { createPager } from "./pager.js";
+import { createReadAs } from "./read-as.js";
 import { createRowsSource } from "./rows.js";
 import { createSharePanel } from "./share-panel.js";
 import { defaultPageSize, hasView, readAddress, tableLink, viewLink, writeAddress } from "./table-address.js";
@@ -55,6 +57,8 @@ export function createTableView(hub, { onMissing }) {
     tableLink: tableLink(state.id),
     viewLink: viewLink(state.id, state.page, state.pageSize, state.view),
   }));
+  const readAs = createReadAs(notices, () => ({ id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }));
+  const downloads = createDownloadMenu();
   let arrivalTimer = null;
   let refillTimer = null;
 
@@ -283,8 +287,8 @@ export function createTableView(hub, { onMissing }) {
     const said = [];
     if (replacedWith !== null) {
       said.push(moved
-        ? `Replaced with version ${replacedWith} — it has ${plural(result.totalPages, "page", "pages")}, so you are on the last one`
-        : `Replaced with version ${replacedWith}`);
+        ? `${readAs.describeReplacement(replacedWith)} — it has ${plural(result.totalPages, "page", "pages")}, so you are on the last one`
+        : readAs.describeReplacement(replacedWith));
     } else if (moved) {
       said.push(`There is no page ${formatCount(wanted)} any more; this is the last page, ${formatCount(result.page)}.`);
     }
@@ -346,6 +350,7 @@ export function createTableView(hub, { onMissing }) {
     $("grid").setAttribute("aria-label", info.name);
     $("table-version").textContent = `Version ${info.version}`;
     $("dialect-note").hidden = info.dialect !== "plain";
+    readAs.show(info);
     $("table-rows").textContent = rowsText(info.rowCount, info.complete);
   }
 
@@ -370,6 +375,7 @@ export function createTableView(hub, { onMissing }) {
     columnMenu.reanchor((column) => $("grid").querySelector(`thead button.menu[data-column="${column}"]`));
     viewBar.show(page, state.columns);
     share.showViewLink(hasView(state.page, state.pageSize, state.view));
+    downloads.show(state.id, state.name, state.view, page.totalRows);
     pager.show(page.page, page.totalPages, state.pageSize);
     $("table-version").textContent = `Version ${page.version}`;
     $("table-rows").textContent = rowsText(page.tableRows, page.complete);

@@ -26,6 +26,10 @@ public record TableInfo(
     [DataMember(Name = "separator")]
     public string Separator { get; init; } = "tab";
 
+    /// <summary>How the file's bytes were decoded: <c>UTF-8</c>, <c>UTF-16</c>, <c>UTF-32</c> or <c>Windows-1252</c>.</summary>
+    [DataMember(Name = "encoding")]
+    public string Encoding { get; init; } = "UTF-8";
+
     internal static TableInfo Of(Table table, TableVersion version, TableContent content) => new(
         table.Id,
         version.Version,
@@ -40,6 +44,7 @@ public record TableInfo(
         version.UpdatedAt)
     {
         Separator = content.Separator.ToWire(),
+        Encoding = content.EncodingName,
     };
 
     internal static TableInfo Of(Table table, TableVersion version) => Of(table, version, version.Content());
@@ -73,6 +78,7 @@ public sealed record TableCreated(
         info.CreatedAt, info.UpdatedAt, links.View(info.Id), editKey, links.Edit(info.Id, editKey))
     {
         Separator = info.Separator,
+        Encoding = info.Encoding,
     };
 }
 

@@ -15,7 +15,8 @@ internal sealed class TableContent(
     Encoding textEncoding,
     IReadOnlyList<string> columns,
     long textLength,
-    bool complete) : ITableContentSource
+    bool complete,
+    string encodingName = "UTF-8") : ITableContentSource
 {
     /// <summary>The file exactly as uploaded.</summary>
     public ByteSegments Raw => raw;
@@ -31,6 +32,9 @@ internal sealed class TableContent(
     /// <summary>How CsvHelper reads this version's records (its separator and dialect).</summary>
     public CsvHelper.CsvReaderOptions ReaderOptions => RecordFormat.Options(Separator, Dialect);
     public Encoding TextEncoding => textEncoding;
+
+    /// <summary>How the file's bytes were decoded, as a person names it: UTF-8, UTF-16, UTF-32 or Windows-1252.</summary>
+    public string EncodingName => encodingName;
     public IReadOnlyList<string> Columns => columns;
 
     /// <summary>Each column's type (as many as <see cref="Columns"/>); while the table arrives, of the rows so far.</summary>

@@ -34,7 +34,7 @@ public sealed class LoadToolSmokeTests
     }
 
     [Fact]
-    public async Task TheViewScenarioAndItsDuckDbComparisonAndTheMixedLoadRun()
+    public async Task TheViewScenarioAndItsDuckDbComparisonTheMixedLoadAndTheExportsRun()
     {
         // As its own process, as the tool starts it: the mixed load reads the server's /metrics, which in
         // this test process would also see other hosts' meters of the same name.
@@ -43,12 +43,15 @@ public sealed class LoadToolSmokeTests
 
         await new ViewScenarios(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
         await new MixedLoadScenario(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
+        await new ExportScenario(server, LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
 
         var text = report.ToString();
         Assert.Contains("- filter `gt` on a number column (amount), cold:", text, StringComparison.Ordinal);
         Assert.Matches(@"## DuckDB v1\.\d+", text);
         Assert.Contains("- find across all columns, a rare word", text, StringComparison.Ordinal);
         Assert.Matches(@"## Memory under 3 s of mixed load \([1-9]\d* replacements", text);
+        Assert.Matches(@"\| xlsx \| \d+\.\d\d \| \d+ \| \d+\.\d\d \|", text);
+        Assert.Matches(@"\| format=csv \| \d+\.\d \|", text);
     }
 
     [Fact]

@@ -77,6 +77,14 @@ internal static class SourceEncodings
     }
 
     /// <summary>The encoding to transcode from, for the encodings that are not stored as they come.</summary>
+    /// <summary>The encoding as a person names it; <paramref name="text"/> is what the text turned out to be (Windows-1252 when not valid UTF-8).</summary>
+    public static string Name(SourceEncoding? source, Encoding text) => source switch
+    {
+        SourceEncoding.Utf16LittleEndian or SourceEncoding.Utf16BigEndian or SourceEncoding.Utf16LittleEndianNoBom or SourceEncoding.Utf16BigEndianNoBom => "UTF-16",
+        SourceEncoding.Utf32LittleEndian or SourceEncoding.Utf32BigEndian => "UTF-32",
+        _ => text is UTF8Encoding ? "UTF-8" : "Windows-1252",
+    };
+
     public static Encoding? TranscodeFrom(SourceEncoding encoding) => encoding switch
     {
         SourceEncoding.Utf16LittleEndian => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),

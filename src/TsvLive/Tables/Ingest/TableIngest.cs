@@ -32,7 +32,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     private Source? _source;
 
     /// <summary>What readers need of the upload's own state, published whole (never changed in place).</summary>
-    private sealed record Source(ByteSegments Text, TsvIndexer Indexer, Encoding Encoding);
+    private sealed record Source(ByteSegments Text, TsvIndexer Indexer, Encoding Encoding, string EncodingName);
 
     /// <param name="limits">The upload size, record size and column limits (the rest of the options is not used).</param>
     /// <param name="separator">The separator to read with; null: detected from the text's start.</param>
@@ -127,7 +127,8 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
                 ? cached.Columns
                 : TableContent.ColumnNames(indexed.HeaderFields, indexed.FieldCount, encoding);
             var text = source?.Text ?? _raw;
-            var content = new TableContent(_raw, text, indexed, encoding, columns, text.Length, indexed.Finished);
+            var content = new TableContent(_raw, text, indexed, encoding, columns, text.Length, indexed.Finished,
+                source?.EncodingName ?? "UTF-8");
             Volatile.Write(ref _cached, content);
             return content;
         }
@@ -143,7 +144,7 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
     {
         if (_text is not null && _indexer is not null && _source?.Encoding != TextEncoding)
         {
-            Volatile.Write(ref _source, new Source(_text.Bytes, _indexer, TextEncoding));
+            Volatile.Write(ref _source, new Source(_text.Bytes, _indexer, TextEncoding, SourceEncodings.Name(_encoding, TextEncoding)));
         }
     }
 
