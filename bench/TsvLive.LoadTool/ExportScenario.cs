@@ -23,30 +23,33 @@ internal sealed class ExportScenario(ServerProcess server, LoadScale scale, Text
         var warm = await CreateAsync(GeneratedTsv.Realistic(Math.Min(5_000_000, scale.UploadBytes)), "warm.tsv");
         foreach (var format in s_formats)
         {
-            await ExportAsync(warm.Id, $"format={format}");
-            await ExportAsync(warm.Id, $"format={format}&sort=4:desc");
+            await ExportAsync(warm.Id, $"format={format}&filter=1:le:1000000");
+            await ExportAsync(warm.Id, $"format={format}&filter=1:le:1000000&sort=4:desc");
         }
 
         var file = GeneratedTsv.Realistic(scale.UploadBytes);
         var table = await CreateAsync(file, "export.tsv");
         // The sorted view computed once (a view's cost is in docs/benchmarks.md's view figures): what is timed is writing it out.
         await _http.GetAsync($"/api/tables/{table.Id}/rows?sort=4:desc", cancellationToken);
-        report.WriteLine($"## Export of a {file.Length / 1e6:0} MB table ({table.RowCount:N0} rows; median of {repeats}; MB/s = the table's MB per second)");
+        report.WriteLine($"## Export of a {file.Length / 1e6:0} MB table ({table.RowCount:N0} rows; median of {repeats}; MB/s = MB of the table's rows exported per second)");
+        report.WriteLine("(Excel: the rows with id ≤ 1,000,000, since a sheet holds 1,048,575.)");
         report.WriteLine("| format | whole table (s) | MB/s | sorted by amount, descending (s) | MB/s | output MB |");
         report.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var format in s_formats)
         {
             var whole = new List<double>();
             var sorted = new List<double>();
-            long bytes = 0;
+            var (bytes, rows) = (0L, 0L);
+            var view = format == "xlsx" && table.RowCount >= 1_048_576 ? "&filter=1:le:1000000" : "";
             for (var run = 0; run < repeats; run++)
             {
-                (var seconds, bytes) = await ExportAsync(table.Id, $"format={format}");
+                (var seconds, bytes, rows) = await ExportAsync(table.Id, $"format={format}{view}");
                 whole.Add(seconds);
-                sorted.Add((await ExportAsync(table.Id, $"format={format}&sort=4:desc")).Seconds);
+                sorted.Add((await ExportAsync(table.Id, $"format={format}{view}&sort=4:desc")).Seconds);
             }
             var (w, s) = (Latencies.Median(whole), Latencies.Median(sorted));
-            report.WriteLine($"| {format} | {w:0.00} | {file.Length / 1e6 / w:0} | {s:0.00} | {file.Length / 1e6 / s:0} | {bytes / 1e6:0} |");
+            var megabytes = file.Length / 1e6 * rows / table.RowCount;
+            report.WriteLine($"| {format} | {w:0.00} | {megabytes / w:0} | {s:0.00} | {megabytes / s:0} | {bytes / 1e6:0} |");
         }
         report.WriteLine("");
         await HugeAsync();
@@ -66,13 +69,15 @@ internal sealed class ExportScenario(ServerProcess server, LoadScale scale, Text
             }
             var size = new FileInfo(path).Length;
             report.WriteLine($"## Export of a {size / 1e9:0.##} GB table ({table.RowCount:N0} rows): the server's memory while it streams");
-            report.WriteLine("| format | time (s) | MB/s | output MB | RSS before (MB) | RSS peak during (MB) | peak − before (MB) |");
+            report.WriteLine("| export | time (s) | MB/s | output MB | RSS before (MB) | RSS peak during (MB) | peak − before (MB) |");
             report.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
             foreach (var format in new[] { "csv", "xlsx" })
             {
-                // An Excel sheet holds about a million rows: the huge table's Excel export is a filtered view under that.
-                var query = format == "xlsx" && table.RowCount >= 1_048_576 ? "format=xlsx&filter=1:lt:1000000" : $"format={format}";
-                GC.Collect();
+                // An Excel sheet holds about a million rows: the huge table's Excel export is a filtered view
+                // under that (the file repeats a 50 MB block whose ids start at 1: about 20 rows per id).
+                var query = format == "xlsx" && table.RowCount >= 1_048_576 ? "format=xlsx&filter=1:le:50000" : $"format={format}";
+                // A view is computed (and cached) as for a page first: what is measured is the export's own memory.
+                (await _http.GetAsync($"/api/tables/{table.Id}/rows?{query}", cancellationToken)).EnsureSuccessStatusCode();
                 await Task.Delay(500, cancellationToken);
                 var before = server.ResidentBytes ?? 0;
                 var peak = before;
@@ -85,10 +90,10 @@ internal sealed class ExportScenario(ServerProcess server, LoadScale scale, Text
                         await Task.Delay(50, CancellationToken.None);
                     }
                 }, CancellationToken.None);
-                var (seconds, bytes) = await ExportAsync(table.Id, query);
+                var (seconds, bytes, rows) = await ExportAsync(table.Id, query);
                 await sampling.CancelAsync();
                 await sampler;
-                report.WriteLine($"| {query} | {seconds:0.0} | {size / 1e6 / seconds:0} | {bytes / 1e6:0} | {before / 1e6:0} | {peak / 1e6:0} | {(peak - before) / 1e6:0} |");
+                report.WriteLine($"| {query} | {seconds:0.0} | {size / 1e6 * rows / table.RowCount / seconds:0} | {bytes / 1e6:0} | {before / 1e6:0} | {peak / 1e6:0} | {(peak - before) / 1e6:0} |");
             }
             report.WriteLine("");
         }
@@ -98,8 +103,8 @@ internal sealed class ExportScenario(ServerProcess server, LoadScale scale, Text
         }
     }
 
-    /// <summary>The time until the whole answer was read, and its size.</summary>
-    private async Task<(double Seconds, long Bytes)> ExportAsync(string id, string query)
+    /// <summary>The time until the whole answer was read, its size and the rows it holds.</summary>
+    private async Task<(double Seconds, long Bytes, long Rows)> ExportAsync(string id, string query)
     {
         var watch = Stopwatch.StartNew();
         using var response = await _http.GetAsync($"/api/tables/{id}/export?{query}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -112,7 +117,7 @@ internal sealed class ExportScenario(ServerProcess server, LoadScale scale, Text
         {
             total += read;
         }
-        return (watch.Elapsed.TotalSeconds, total);
+        return (watch.Elapsed.TotalSeconds, total, long.Parse(response.Headers.GetValues("X-Export-Rows").Single(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task<TableCreated> CreateAsync(byte[] file, string name)

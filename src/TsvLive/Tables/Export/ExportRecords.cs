@@ -1,5 +1,6 @@
 using System.Buffers;
 using CsvHelper;
+using TsvLive.Tables.Text;
 using TsvLive.Tables.Views;
 
 namespace TsvLive.Tables.Export;
@@ -7,8 +8,8 @@ namespace TsvLive.Tables.Export;
 /// <summary>
 /// The records of a version in the order an export writes them, one at a time, each parsed from the
 /// stored text as it is taken: nothing of the output is held. Without a view, one reader runs through
-/// the file. With one, every record's exact start is found first (one pass over the file, 4 bytes a
-/// record), then each record of the view is parsed alone from its bytes, in the view's order.
+/// the file. With one, every record's exact start is found first (one pass over the file on every
+/// core, 4 bytes a record), then the view's records are copied in its order, a batch at a time, and read.
 /// </summary>
 internal static class ExportRecords
 {
@@ -35,37 +36,48 @@ internal static class ExportRecords
         }
     }
 
+    /// <summary>
+    /// The view's records in its order: their bytes copied one after the other into a buffer of about
+    /// <see cref="BatchBytes"/> (each record whole, with its line end), which one reader then reads:
+    /// a reader per buffer, not per record.
+    /// </summary>
     private static IEnumerable<CsvReader> InViewOrder(TableContent content, int[] rows, CancellationToken cancellationToken)
     {
         var starts = RecordStarts(content, cancellationToken);
-        byte[]? rented = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(BatchBytes);
         try
         {
-            for (var i = 0; i < rows.Length; i++)
+            var next = 0;
+            while (next < rows.Length)
             {
-                if ((i & 0xFFF) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                var used = 0;
+                var batchStart = next;
+                while (next < rows.Length)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                var record = rows[i];
-                var start = Start(content, starts, record);
-                var end = record + 1 < content.RowCount ? Start(content, starts, record + 1) : content.TextLength;
-                var length = (int)(end - start);
-                if (!content.Text.TryGetContiguous(start, length, out var bytes))
-                {
-                    if (rented is null || rented.Length < length)
+                    var record = rows[next];
+                    var start = Start(content, starts, record);
+                    var length = (int)((record + 1 < content.RowCount ? Start(content, starts, record + 1) : content.TextLength) - start);
+                    if (used + length + 1 > buffer.Length)
                     {
-                        if (rented is not null)
+                        if (next > batchStart)
                         {
-                            ArrayPool<byte>.Shared.Return(rented);
+                            break; // this batch is full: the record starts the next one
                         }
-                        rented = ArrayPool<byte>.Shared.Rent(length);
+                        // One record larger than a batch: a buffer of its own size.
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(length + 1);
                     }
-                    content.Text.CopyTo(start, rented.AsSpan(0, length));
-                    bytes = rented.AsMemory(0, length);
+                    content.Text.CopyTo(start, buffer.AsSpan(used, length));
+                    used += length;
+                    if (length == 0 || buffer[used - 1] is not ((byte)'\n' or (byte)'\r'))
+                    {
+                        buffer[used++] = (byte)'\n'; // the last record of a file without a final line end
+                    }
+                    next++;
                 }
-                using var reader = CsvReader.Create(bytes, content.ReaderOptions);
-                if (reader.Read())
+                using var reader = CsvReader.Create(buffer.AsMemory(0, used), content.ReaderOptions);
+                for (var i = batchStart; i < next && reader.Read(); i++)
                 {
                     yield return reader;
                 }
@@ -73,19 +85,29 @@ internal static class ExportRecords
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>Each record's start as its distance from the index checkpoint before it (records between checkpoints are close).</summary>
+    private const int BatchBytes = 1 << 20;
+
+    /// <summary>
+    /// Each record's start as its distance from the index checkpoint before it (records between
+    /// checkpoints are close), read on every core: each part of the scan starts on a checkpoint, so a
+    /// record's checkpoint was read before it by the same reader.
+    /// </summary>
     private static int[] RecordStarts(TableContent content, CancellationToken cancellationToken)
     {
         var starts = new int[content.RowCount];
-        TableScan.ForEach(content, (record, reader) =>
-            starts[record] = (int)(reader.ByteOffset - content.Index.CheckpointAtOrBefore(record).Offset), cancellationToken);
+        var checkpoints = new long[(content.RowCount + RecordIndex.Stride - 1) / RecordIndex.Stride];
+        TableScan.ForEachInParallel(content, (record, reader) =>
+        {
+            if (record % RecordIndex.Stride == 0)
+            {
+                checkpoints[record / RecordIndex.Stride] = reader.ByteOffset;
+            }
+            starts[record] = (int)(reader.ByteOffset - checkpoints[record / RecordIndex.Stride]);
+        }, cancellationToken);
         return starts;
     }
 
