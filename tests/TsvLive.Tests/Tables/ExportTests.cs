@@ -65,6 +65,34 @@ public sealed class ExportTests(TsvLiveFactory factory) : IClassFixture<TsvLiveF
         Assert.True(rows.Count > 1000, $"{rows.Count} rows: the view spans several pages");
     }
 
+    [Fact]
+    public async Task ASortedViewLargerThanABatchComesOutWholeWithLineBreaksInCellsAHugeCellAndNoFinalLineEnd()
+    {
+        // 60,000 records in several 1 MiB batches, some with line breaks inside quotes, one cell larger
+        // than a batch, and the last record without a line end.
+        const int Rows = 60_000;
+        var huge = new string('h', 1_500_000);
+        var file = new StringBuilder("key\ttext\n");
+        var expected = new List<string[]>();
+        for (var i = 0; i < Rows; i++)
+        {
+            var key = (i * 7919L % Rows).ToString(CultureInfo.InvariantCulture);
+            var text = i == 777 ? huge : i % 100 == 0 ? $"line one {i}\nline two" : $"value {i}";
+            file.Append(key).Append('\t').Append(text.Contains('\n', StringComparison.Ordinal) ? $"\"{text}\"" : text);
+            if (i < Rows - 1)
+            {
+                file.Append('\n');
+            }
+            expected.Add([key, text]);
+        }
+        var table = await factory.CreateTableAsync(Tsv.Utf8(file.ToString()), Ct, "batches.tsv");
+
+        var (columns, rows) = await ExportAsync(table.Id, "format=tsv&sort=1:desc", "tsv");
+
+        Assert.Equal(["key", "text"], columns);
+        Assert.Equal(expected.OrderByDescending(r => int.Parse(r[0], CultureInfo.InvariantCulture)).ToList(), rows);
+    }
+
     [Theory]
     [InlineData("csv", true)]
     [InlineData("xlsx", true)]
