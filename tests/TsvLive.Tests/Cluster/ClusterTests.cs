@@ -28,20 +28,26 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task ATableRereadOnOneInstanceIsReadWithItsNewSeparatorOnTheOther()
+    public async Task AForcedOrRereadSeparatorIsTheOneTheOtherInstanceReadsWith()
     {
         var (a, b) = (Instance(), Instance());
-        var created = await a.CreateTableAsync("a,b\n1,2\n"u8.ToArray(), Ct, "shared.csv");
         using var onA = a.CreateHttpClient();
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/reread?separator=tab");
+        using var onB = b.CreateHttpClient();
+        // Detected, this file would be comma-separated: [a|b, c].
+        var response = await onA.PostAsync("/api/tables?name=shared.txt&separator=pipe", new ByteArrayContent("a|b,c\n1|2,3\n"u8.ToArray()), Ct);
+        var created = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+
+        var forced = (await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!;
+        Assert.Equal("pipe", forced.Separator);
+        Assert.Equal(["a", "b,c"], forced.Columns);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/reread?separator=semicolon");
         request.Headers.Add("X-Edit-Key", created.EditKey);
         (await onA.SendAsync(request, Ct)).EnsureSuccessStatusCode();
-
         Assert.Equal(2, (await WhenOnVersionAsync(b, created.Id, 2)).Version);
-        using var onB = b.CreateHttpClient();
-        var info = await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct);
-        Assert.Equal("tab", info!.Separator);
-        Assert.Equal(["a,b"], info.Columns);
+        var reread = (await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!;
+        Assert.Equal("semicolon", reread.Separator);
+        Assert.Equal(["a|b,c"], reread.Columns);
     }
 
     [Fact]
