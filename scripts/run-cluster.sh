@@ -148,6 +148,11 @@ echo "TSVLIVE_APP2=http://127.0.0.1:${app_ports[1]}/"
 echo "TSVLIVE_REDIS=127.0.0.1:$redis_port"
 echo "TSVLIVE_READY=1"
 
-# Until stopped, or until one of them stops by itself (then the rest are stopped too).
-wait -n "${pids[@]}" || true
+# Until stopped, or until one of them stops by itself (then the rest are stopped too). A short sleep
+# in the foreground rather than `wait -n`: Ctrl+C reaches the sleep and this script together, and the
+# trap runs as the sleep ends, every time (a signal arriving just as `wait -n` starts can be missed).
+all_running() {
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
+}
+while all_running; do sleep 0.5; done
 echo "A process of the cluster stopped; stopping the rest (logs in $state)." >&2

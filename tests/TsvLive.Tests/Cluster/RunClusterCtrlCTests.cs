@@ -28,18 +28,34 @@ public sealed class RunClusterCtrlCTests
             RedirectStandardOutput = true,
         })!;
         var printed = new List<string>();
-        using var expired = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        expired.CancelAfter(TimeSpan.FromSeconds(90));
-        while (!printed.Contains("TSVLIVE_READY=1"))
+        string rest;
+        try
         {
-            printed.Add((await terminal.StandardOutput.ReadLineAsync(expired.Token) ?? throw new InvalidOperationException(string.Join('\n', printed))).TrimEnd('\r'));
+            using var expired = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            expired.CancelAfter(TimeSpan.FromSeconds(90));
+            while (!printed.Contains("TSVLIVE_READY=1"))
+            {
+                printed.Add((await terminal.StandardOutput.ReadLineAsync(expired.Token) ?? throw new InvalidOperationException(string.Join('\n', printed))).TrimEnd('\r'));
+            }
+
+            await terminal.StandardInput.WriteAsync('\x03'); // what the terminal sends for Ctrl+C
+            await terminal.StandardInput.FlushAsync(Ct);
+            var reading = terminal.StandardOutput.ReadToEndAsync(Ct);
+            if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(45), Ct)) != reading)
+            {
+                Assert.Fail($"The cluster was still running 45 s after Ctrl+C. Printed:\n{string.Join('\n', printed)}\nProcesses:\n{await ProcessesAsync()}");
+            }
+            rest = await reading;
+            await terminal.WaitForExitAsync(Ct);
+        }
+        finally
+        {
+            if (!terminal.HasExited)
+            {
+                terminal.Kill(entireProcessTree: true); // nothing of a failed run is left to disturb other tests
+            }
         }
         var apps = printed.Where(l => l.StartsWith("TSVLIVE_APP", StringComparison.Ordinal)).Select(l => new Uri(l.Split('=', 2)[1])).ToList();
-
-        await terminal.StandardInput.WriteAsync('\x03'); // what the terminal sends for Ctrl+C
-        await terminal.StandardInput.FlushAsync(Ct);
-        var rest = await terminal.StandardOutput.ReadToEndAsync(expired.Token);
-        await terminal.WaitForExitAsync(expired.Token);
 
         Assert.Equal(0, terminal.ExitCode);
         Assert.DoesNotContain("stopped", rest, StringComparison.Ordinal);
@@ -49,5 +65,14 @@ public sealed class RunClusterCtrlCTests
             using var probe = new TcpClient();
             await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(app.Host, app.Port, Ct).AsTask());
         }
+    }
+
+    /// <summary>Every process with its parent, group, session and state: what a hang left running.</summary>
+    private static async Task<string> ProcessesAsync()
+    {
+        using var ps = Process.Start(new ProcessStartInfo("ps", ["-eo", "pid,ppid,pgid,sid,stat,args"]) { RedirectStandardOutput = true })!;
+        var listing = await ps.StandardOutput.ReadToEndAsync(Ct);
+        await ps.WaitForExitAsync(Ct);
+        return listing;
     }
 }
