@@ -5,8 +5,9 @@ using TsvLive.Tests.Fixtures;
 namespace TsvLive.Tests.Cluster;
 
 /// <summary>
-/// scripts/run-cluster.sh in a terminal (a pseudo-terminal made by util-linux's script): Ctrl+C stops
-/// it and everything it started, quietly and with exit code 0, as a person expects of Ctrl+C.
+/// scripts/run-cluster.sh in a terminal (a pseudo-terminal made by util-linux's script): Ctrl+C (SIGINT to
+/// the terminal's foreground process group) stops it and everything it started, quietly and with exit
+/// code 0, as a person expects of Ctrl+C.
 /// </summary>
 public sealed class RunClusterCtrlCTests
 {
@@ -38,8 +39,10 @@ public sealed class RunClusterCtrlCTests
                 printed.Add((await terminal.StandardOutput.ReadLineAsync(expired.Token) ?? throw new InvalidOperationException(string.Join('\n', printed))).TrimEnd('\r'));
             }
 
-            await terminal.StandardInput.WriteAsync('\x03'); // what the terminal sends for Ctrl+C
-            await terminal.StandardInput.FlushAsync(Ct);
+            // Ctrl+C as the terminal delivers it: SIGINT to its foreground process group (the script's).
+            // (Writing ^C into script(1) did the same, except now and then under load, when it never
+            // reached the terminal.)
+            await InterruptAsync(ForegroundGroupOf(terminal.Id));
             var reading = terminal.StandardOutput.ReadToEndAsync(Ct);
             if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(45), Ct)) != reading)
             {
@@ -65,6 +68,22 @@ public sealed class RunClusterCtrlCTests
             using var probe = new TcpClient();
             await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(app.Host, app.Port, Ct).AsTask());
         }
+    }
+
+    /// <summary>The process group of script(1)'s child: the terminal's session leader, its foreground group.</summary>
+    private static int ForegroundGroupOf(int scriptPid)
+    {
+        var child = File.ReadAllText($"/proc/{scriptPid}/task/{scriptPid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single();
+        var stat = File.ReadAllText($"/proc/{child}/stat");
+        // pid (comm) state ppid pgrp …: the fields after the command's closing parenthesis.
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task InterruptAsync(int processGroup)
+    {
+        using var kill = Process.Start("kill", ["-INT", "--", $"-{processGroup}"])!;
+        await kill.WaitForExitAsync(Ct);
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Every process with its parent, group, session and state: what a hang left running.</summary>
