@@ -11,6 +11,7 @@ import { describeError } from "./hub.js";
 import { createNotices } from "./notices.js";
 import { createColumnMenu } from "./column-menu.js";
 import { createPager } from "./pager.js";
+import { createPresenting } from "./presenting.js";
 import { createReadAs } from "./read-as.js";
 import { createRowsSource } from "./rows.js";
 import { createSharePanel } from "./share-panel.js";
@@ -43,8 +44,12 @@ export function createTableView(hub, { onMissing }) {
   });
   const pager = createPager({
     current: () => state,
-    goTo: (page) => loadPage(page),
+    goTo: (page) => presenting.mayMoveOnItsOwn() && loadPage(page),
     resize: (pageSize) => {
+      if (!presenting.mayMoveOnItsOwn()) {
+        pager.showPageSize(state.pageSize);
+        return;
+      }
       const firstRow = (state.page - 1) * state.pageSize;
       state.pageSize = pageSize;
       loadPage(Math.floor(firstRow / state.pageSize) + 1);
@@ -59,6 +64,16 @@ export function createTableView(hub, { onMissing }) {
   }));
   const readAs = createReadAs(notices, () => ({ id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }));
   const downloads = createDownloadMenu();
+  const presenting = createPresenting(hub, notices, {
+    table: () => ({ id: state.id, page: state.page, pageSize: state.pageSize, view: state.view }),
+    moveTo(position) {
+      state.view = position.view;
+      state.pageSize = position.pageSize;
+      pager.showPageSize(state.pageSize);
+      viewBar.showFind(state.view.q);
+      loadPage(position.page, { push: false });
+    },
+  });
   let arrivalTimer = null;
   let refillTimer = null;
 
@@ -100,6 +115,8 @@ export function createTableView(hub, { onMissing }) {
     state.watching = false;
     state.keyChecked = false;
     state.editKey = takeEditKeyFromAddress(id);
+    // A follow link (?follow={presenterId}): read before the first page rewrites the address.
+    const presenterId = new URLSearchParams(location.search).get("follow");
     showAddress();
     notices.clear();
     $("table-error").hidden = true;
@@ -109,6 +126,9 @@ export function createTableView(hub, { onMissing }) {
     if (await hub.settled()) {
       if (state.id === id && await watch()) {
         await Promise.all([loadPage(state.page, { push: false }), verifyEditKey()]);
+        if (presenterId) {
+          await presenting.follow(presenterId);
+        }
       }
       return;
     }
@@ -315,7 +335,7 @@ export function createTableView(hub, { onMissing }) {
 
   /** A new view (sort, filter, find) starts on its first page, as a step Back undoes. */
   function changeView(view, busyText, { push = true, keepFind = false } = {}) {
-    if (sameView(view, state.view)) {
+    if (sameView(view, state.view) || !presenting.mayMoveOnItsOwn()) {
       return;
     }
     if (!keepFind) {
@@ -376,6 +396,7 @@ export function createTableView(hub, { onMissing }) {
     viewBar.show(page, state.columns);
     share.showViewLink(hasView(state.page, state.pageSize, state.view));
     downloads.show(state.id, state.name, state.view, page.totalRows);
+    presenting.moved();
     pager.show(page.page, page.totalPages, state.pageSize);
     $("table-version").textContent = `Version ${page.version}`;
     $("table-rows").textContent = rowsText(page.tableRows, page.complete);

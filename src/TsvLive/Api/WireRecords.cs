@@ -121,3 +121,7 @@ public sealed record RowsRequest(
 {
     internal PageQuery ToQuery() => new(Page, PageSize, Sort, Filter, Q);
 }
+
+/// <summary>What <c>Present</c> returns: the id followers follow (random, unguessable).</summary>
+[DataContract]
+public sealed record PresentationStarted([property: DataMember(Name = "presenterId")] string PresenterId);

@@ -100,6 +100,24 @@ internal sealed class ReplacementRunningException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
+/// <summary>A presentation id that no presentation of this table has (never had, or it ended).</summary>
+internal sealed class PresentationNotFoundException() : TsvLiveException(
+    "presentation-not-found",
+    "No such presentation",
+    "This presentation has ended, or the follow link is incomplete. Ask the presenter for a new link, or page through the table on your own.")
+{
+    public override int StatusCode => StatusCodes.Status404NotFound;
+}
+
+/// <summary>A connection that tries to move or end a presentation another connection gives.</summary>
+internal sealed class NotThePresenterException() : TsvLiveException(
+    "not-the-presenter",
+    "Not your presentation",
+    "Only the page that started this presentation can move or end it.")
+{
+    public override int StatusCode => StatusCodes.Status403Forbidden;
+}
+
 /// <param name="retryAfter">When trying again may succeed, if known (the HTTP answer's Retry-After).</param>
 internal sealed class TooManyRequestsException(string detail, TimeSpan? retryAfter = null) : TsvLiveException("too-many-requests", "Too many requests", detail)
 {

@@ -30,6 +30,7 @@ internal static class HubServiceExtensions
             messagePack.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
+        services.AddSingleton<Presentations>();
         services.AddSingleton<HubRefusals>();
         services.TryAddSingleton<IViewerTotals, LocalViewerTotals>();
         services.AddSingleton<TableEvents>();

@@ -13,4 +13,13 @@ public interface ITableClient
     Task ReplacementAbandoned(string id);
 
     Task ViewerCount(string id, int count);
+
+    /// <summary>Where the presenter followed now is: the page, page size and view to show.</summary>
+    Task PresenterMoved(string id, string presenterId, RowsRequest position);
+
+    /// <summary>The presentation followed ended (its presenter stopped, or left).</summary>
+    Task PresentationEnded(string id, string presenterId);
+
+    /// <summary>(TsvLive) To the presenter: how many connections follow its presentation now.</summary>
+    Task FollowerCount(string id, string presenterId, int count);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TsvLive.Api;
+using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables.Paging;
@@ -20,6 +21,7 @@ internal sealed class TablesHub(
     UploadService uploads,
     ColumnStatsReader stats,
     ViewerRegistry viewers,
+    Presentations presentations,
     TsvLiveMetrics metrics,
     IOptions<TsvLiveOptions> options) : Hub<ITableClient>
 {
@@ -89,6 +91,47 @@ internal sealed class TablesHub(
         return TableInfo.Of(replaced, current);
     }
 
+    /// <summary>Starts presenting a table: followers of the id returned see where this connection is (<see cref="MovePresentation"/>).</summary>
+    public async Task<PresentationStarted> Present(string id)
+    {
+        var table = await store.GetAsync(id, Context.ConnectionAborted);
+        return new PresentationStarted(presentations.Start(table.Id, Context.ConnectionId));
+    }
+
+    /// <summary>Tells the followers where the presenter is now; only the presenting connection may.</summary>
+    public void MovePresentation(string id, string presenterId, RowsRequest position) =>
+        presentations.Move(id, presenterId, Context.ConnectionId, position);
+
+    /// <summary>Follows a presentation: at once its position now (PresenterMoved), then every move.</summary>
+    public async Task Follow(string id, string presenterId)
+    {
+        var table = await store.GetAsync(id, Context.ConnectionAborted);
+        // In the group first, then the position: no move falls between the two.
+        await Groups.AddToGroupAsync(Context.ConnectionId, Presentations.Group(presenterId), Context.ConnectionAborted);
+        RowsRequest position;
+        try
+        {
+            position = presentations.Follow(table.Id, presenterId, Context.ConnectionId);
+        }
+        catch (PresentationNotFoundException)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Presentations.Group(presenterId), Context.ConnectionAborted);
+            throw;
+        }
+        await Clients.Caller.PresenterMoved(table.Id, presenterId, position);
+    }
+
+    public async Task Unfollow(string id, string presenterId)
+    {
+        if (presentations.Unfollow(presenterId, Context.ConnectionId))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Presentations.Group(presenterId), Context.ConnectionAborted);
+        }
+    }
+
+    /// <summary>Ends the presentation: its followers are told (PresentationEnded).</summary>
+    public void StopPresenting(string id, string presenterId) => presentations.Stop(id, presenterId, Context.ConnectionId);
+
     private async Task<TablePage> ReadRowsAsync(string id, RowsRequest? request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -105,6 +148,7 @@ internal sealed class TablesHub(
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         viewers.Disconnected(Context.ConnectionId);
+        presentations.Disconnected(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 }
