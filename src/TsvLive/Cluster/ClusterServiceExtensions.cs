@@ -10,7 +10,7 @@ namespace TsvLive.Cluster;
 /// <summary>
 /// Several instances as one service: when ConnectionStrings:Redis is set, Redis is the shared store
 /// (instead of the data directory), carries the hub's events between instances (SignalR's Redis
-/// backplane), the version announcements and the viewer counts. Without it, nothing here is used.
+/// backplane), the version announcements, the viewer counts and the presentations. Without it, nothing here is used.
 /// </summary>
 internal static class ClusterServiceExtensions
 {
@@ -25,6 +25,7 @@ internal static class ClusterServiceExtensions
         services.AddSingleton<RedisTableStorage>();
         services.TryAddSingleton<ITableStorage>(provider => provider.GetRequiredService<RedisTableStorage>());
         services.TryAddSingleton<IViewerTotals, RedisViewerTotals>();
+        services.TryAddSingleton<IPresentationDirectory, RedisPresentationDirectory>();
         services.AddHostedService<VersionSync>();
         services.AddSignalR().AddStackExchangeRedis();
         services.AddSingleton(typeof(RedisHubLifetimeManager<>));

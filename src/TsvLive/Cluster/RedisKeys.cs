@@ -10,6 +10,7 @@ namespace TsvLive.Cluster;
 /// <item><c>tsvlive:arriving:{id}</c>: a new table arriving on some instance (expires unless renewed; gone once stored).</item>
 /// <item><c>tsvlive:viewed</c>: a sorted set, each table's last view (Unix ms), for expiry.</item>
 /// <item><c>tsvlive:viewers:{id}</c>: a hash, each instance's count of the table's watchers.</item>
+/// <item><c>tsvlive:presentation:{presenterId}</c>: a hash, a presentation's table, presenting connection, position and followers (<see cref="RedisPresentationDirectory"/>).</item>
 /// <item><c>tsvlive:instances</c> and <c>tsvlive:instance-tables:{instance}</c>: each instance's last heartbeat, and the tables it counts.</item>
 /// <item>channel <c>tsvlive:versions</c>: "{instance} {id} {version}" when a version is stored (0: deleted).</item>
 /// <item>channels <c>tsvlive:hub:*</c>: SignalR's backplane.</item>
@@ -29,4 +30,6 @@ internal static class RedisKeys
     public static RedisKey Chunk(string contentId, int n) => $"{Prefix}content:{contentId}:{n}";
 
     public static RedisKey Arriving(string id) => Prefix + "arriving:" + id;
+
+    public static RedisKey Presentation(string presenterId) => Prefix + "presentation:" + presenterId;
 }

@@ -31,6 +31,7 @@ internal static class HubServiceExtensions
         services.AddSingleton<HubRateLimitFilter>();
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<Presentations>();
+        services.TryAddSingleton<IPresentationDirectory, LocalPresentationDirectory>();
         services.AddSingleton<HubRefusals>();
         services.TryAddSingleton<IViewerTotals, LocalViewerTotals>();
         services.AddSingleton<TableEvents>();

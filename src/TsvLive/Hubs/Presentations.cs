@@ -12,34 +12,41 @@ namespace TsvLive.Hubs;
 /// Presentations (contract v2, "Following a presenter"): a connection presents a table under a random
 /// id, moves through it, and its followers are told where it is: every move coalesced to about ten a
 /// second, the last one always sent. A presentation ends when its connection stops it or leaves.
-/// Followers are a SignalR group, so they may be connected anywhere the hub's messages reach.
+/// Followers are a SignalR group, so they may be connected to any instance; the directory
+/// (<see cref="IPresentationDirectory"/>) lets any instance find a presentation and counts followers.
 /// </summary>
-internal sealed class Presentations(IHubContext<TablesHub, ITableClient> hub, TimeProvider clock, IOptions<TsvLiveOptions> options)
+internal sealed class Presentations(
+    IHubContext<TablesHub, ITableClient> hub, IPresentationDirectory directory, TimeProvider clock, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The most presentations one connection gives at once (a page gives one).</summary>
     public const int MaxPerConnection = 4;
 
     private static readonly TimeSpan s_moveInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_countInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly ConcurrentDictionary<string, Presentation> _byId = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _given = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _followed = new(StringComparer.Ordinal);
+    /// <summary>The presentations given here, by presenter id.</summary>
+    private readonly ConcurrentDictionary<string, Presentation> _given = new(StringComparer.Ordinal);
+
+    /// <summary>Per connection: the presentations it gives, and those it follows (with the presenting connection).</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _givenBy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Followed>> _followedBy = new(StringComparer.Ordinal);
+
+    private sealed record Followed(string TableId, string PresenterConnectionId);
 
     public static string Group(string presenterId) => "presentation:" + presenterId;
 
     /// <summary>Starts a presentation of the table by the connection, at its first page.</summary>
     public string Start(string tableId, string connectionId)
     {
-        var given = _given.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
+        var given = _givenBy.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal));
         if (given.Count >= MaxPerConnection)
         {
             throw new TooManyRequestsException($"A page may give at most {MaxPerConnection} presentations at once. Stop one before starting another.");
         }
         var id = TableSecrets.NewId();
-        var presentation = new Presentation(tableId, id, connectionId, new RowsRequest(1, options.Value.DefaultPageSize, [], [], null), hub, clock);
-        _byId[id] = presentation;
+        var presentation = new Presentation(tableId, id, connectionId, new RowsRequest(1, options.Value.DefaultPageSize, [], [], null), hub, directory, clock);
+        _given[id] = presentation;
         given[id] = true;
+        directory.Publish(id, presentation.Entry);
         return id;
     }
 
@@ -47,28 +54,29 @@ internal sealed class Presentations(IHubContext<TablesHub, ITableClient> hub, Ti
     public void Move(string tableId, string presenterId, string connectionId, RowsRequest position) =>
         Owned(tableId, presenterId, connectionId).MoveTo(Checked(position));
 
-    /// <summary>Adds a follower; the position it should show now.</summary>
-    public RowsRequest Follow(string tableId, string presenterId, string connectionId)
+    /// <summary>Adds a follower (of a presentation given here or on another instance); the position it should show now.</summary>
+    public async Task<RowsRequest> FollowAsync(string tableId, string presenterId, string connectionId, CancellationToken cancellationToken)
     {
-        var presentation = Find(tableId, presenterId);
-        if (_followed.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal)).TryAdd(presenterId, true))
+        var entry = _given.TryGetValue(presenterId ?? "", out var here) ? here.Entry : await directory.FindAsync(presenterId ?? "", cancellationToken).ConfigureAwait(false);
+        if (entry is null || entry.TableId != tableId)
         {
-            presentation.FollowerJoined();
+            throw new PresentationNotFoundException();
         }
-        return presentation.Position;
+        if (_followedBy.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal)).TryAdd(presenterId!, new Followed(tableId, entry.ConnectionId)))
+        {
+            await CountAsync(presenterId!, new Followed(tableId, entry.ConnectionId), +1).ConfigureAwait(false);
+        }
+        return entry.Position;
     }
 
     /// <summary>Removes a follower; whether it followed.</summary>
-    public bool Unfollow(string presenterId, string connectionId)
+    public async Task<bool> UnfollowAsync(string presenterId, string connectionId)
     {
-        if (!(_followed.TryGetValue(connectionId, out var followed) && followed.TryRemove(presenterId, out _)))
+        if (!(_followedBy.TryGetValue(connectionId, out var followed) && followed.TryRemove(presenterId, out var presentation)))
         {
             return false;
         }
-        if (_byId.TryGetValue(presenterId, out var presentation))
-        {
-            presentation.FollowerLeft();
-        }
+        await CountAsync(presenterId, presentation, -1).ConfigureAwait(false);
         return true;
     }
 
@@ -82,44 +90,62 @@ internal sealed class Presentations(IHubContext<TablesHub, ITableClient> hub, Ti
     /// <summary>A connection left: its presentations end, and it follows nothing any more.</summary>
     public void Disconnected(string connectionId)
     {
-        if (_given.TryRemove(connectionId, out var given))
+        if (_givenBy.TryRemove(connectionId, out var given))
         {
             foreach (var presenterId in given.Keys)
             {
                 End(presenterId);
             }
         }
-        if (_followed.TryRemove(connectionId, out var followed))
+        if (_followedBy.TryRemove(connectionId, out var followed))
         {
-            foreach (var presenterId in followed.Keys)
+            foreach (var (presenterId, presentation) in followed)
             {
-                if (_byId.TryGetValue(presenterId, out var presentation))
-                {
-                    presentation.FollowerLeft();
-                }
+                _ = CountAsync(presenterId, presentation, -1);
             }
+        }
+    }
+
+    /// <summary>Counts a follower in or out, over every instance, and tells the presenter the total.</summary>
+    private async Task CountAsync(string presenterId, Followed presentation, int change)
+    {
+        try
+        {
+            var count = await directory.CountFollowersAsync(presenterId, change, CancellationToken.None).ConfigureAwait(false);
+            await hub.Clients.Client(presentation.PresenterConnectionId).FollowerCount(presentation.TableId, presenterId, count).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A count the presenter misses is corrected by the next one; it must not fail a follow.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
     private void End(string presenterId)
     {
-        if (_byId.TryRemove(presenterId, out var presentation))
+        if (_given.TryRemove(presenterId, out var presentation))
         {
-            if (_given.TryGetValue(presentation.ConnectionId, out var given))
+            if (_givenBy.TryGetValue(presentation.Entry.ConnectionId, out var given))
             {
                 given.TryRemove(presenterId, out _);
             }
+            directory.Remove(presenterId);
             presentation.End();
         }
     }
 
-    private Presentation Find(string tableId, string presenterId) =>
-        _byId.TryGetValue(presenterId ?? "", out var presentation) && presentation.TableId == tableId ? presentation : throw new PresentationNotFoundException();
-
     private Presentation Owned(string tableId, string presenterId, string connectionId)
     {
-        var presentation = Find(tableId, presenterId);
-        return presentation.ConnectionId == connectionId ? presentation : throw new NotThePresenterException();
+        if (!_given.TryGetValue(presenterId ?? "", out var presentation))
+        {
+            // Given on another instance (its connection is not this one), or not at all.
+            throw new PresentationNotFoundException();
+        }
+        if (presentation.Entry.TableId != tableId)
+        {
+            throw new PresentationNotFoundException();
+        }
+        return presentation.Entry.ConnectionId == connectionId ? presentation : throw new NotThePresenterException();
     }
 
     /// <summary>A position followers can be sent: a page, a page size and a view within the limits of a view request.</summary>
@@ -139,42 +165,38 @@ internal sealed class Presentations(IHubContext<TablesHub, ITableClient> hub, Ti
         return new RowsRequest(position.Page, size, sort, filter, string.IsNullOrEmpty(position.Q) ? null : position.Q);
     }
 
-    /// <summary>One presentation: where it is, and the two coalesced messages it sends.</summary>
+    /// <summary>One presentation given here: where it is, and its moves, coalesced, to the followers and the directory.</summary>
     private sealed class Presentation
     {
         private readonly Throttle<RowsRequest> _moves;
-        private readonly Throttle<int> _counts;
         private readonly IHubContext<TablesHub, ITableClient> _hub;
-        private RowsRequest _position;
-        private int _followers;
+        private PresentationEntry _entry;
 
-        public Presentation(string tableId, string presenterId, string connectionId, RowsRequest position, IHubContext<TablesHub, ITableClient> hub, TimeProvider clock)
+        public Presentation(string tableId, string presenterId, string connectionId, RowsRequest position,
+            IHubContext<TablesHub, ITableClient> hub, IPresentationDirectory directory, TimeProvider clock)
         {
-            (TableId, PresenterId, ConnectionId, _position, _hub) = (tableId, presenterId, connectionId, position, hub);
-            _moves = new Throttle<RowsRequest>(s_moveInterval, clock, moved => Send(hub.Clients.Group(Group(presenterId)).PresenterMoved(tableId, presenterId, moved)));
-            _counts = new Throttle<int>(s_countInterval, clock, count => Send(hub.Clients.Client(connectionId).FollowerCount(tableId, presenterId, count)));
+            (PresenterId, _entry, _hub) = (presenterId, new PresentationEntry(tableId, connectionId, position), hub);
+            _moves = new Throttle<RowsRequest>(s_moveInterval, clock, moved =>
+            {
+                directory.Publish(presenterId, Entry);
+                Send(hub.Clients.Group(Group(presenterId)).PresenterMoved(tableId, presenterId, moved));
+            });
         }
 
-        public string TableId { get; }
         public string PresenterId { get; }
-        public string ConnectionId { get; }
-        public RowsRequest Position => Volatile.Read(ref _position);
+
+        public PresentationEntry Entry => Volatile.Read(ref _entry);
 
         public void MoveTo(RowsRequest position)
         {
-            Volatile.Write(ref _position, position);
+            Volatile.Write(ref _entry, Entry with { Position = position });
             _moves.Report(position);
         }
-
-        public void FollowerJoined() => _counts.Report(Interlocked.Increment(ref _followers));
-
-        public void FollowerLeft() => _counts.Report(Interlocked.Decrement(ref _followers));
 
         public void End()
         {
             _moves.Dispose();
-            _counts.Dispose();
-            Send(_hub.Clients.Group(Group(PresenterId)).PresentationEnded(TableId, PresenterId));
+            Send(_hub.Clients.Group(Group(PresenterId)).PresentationEnded(Entry.TableId, PresenterId));
         }
 
         /// <summary>A follower that cannot be reached now misses a move; the next one, or its own reconnect, puts it right.</summary>

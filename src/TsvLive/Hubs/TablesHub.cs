@@ -111,7 +111,7 @@ internal sealed class TablesHub(
         RowsRequest position;
         try
         {
-            position = presentations.Follow(table.Id, presenterId, Context.ConnectionId);
+            position = await presentations.FollowAsync(table.Id, presenterId, Context.ConnectionId, Context.ConnectionAborted);
         }
         catch (PresentationNotFoundException)
         {
@@ -123,7 +123,7 @@ internal sealed class TablesHub(
 
     public async Task Unfollow(string id, string presenterId)
     {
-        if (presentations.Unfollow(presenterId, Context.ConnectionId))
+        if (await presentations.UnfollowAsync(presenterId, Context.ConnectionId))
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, Presentations.Group(presenterId), Context.ConnectionAborted);
         }

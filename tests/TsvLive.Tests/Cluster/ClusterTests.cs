@@ -51,6 +51,36 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task AFollowerOnAnotherInstanceFollowsThePresenterAndHearsItEnd()
+    {
+        var (a, b) = (Instance(), Instance());
+        var table = await a.CreateTableAsync(Tsv.Numbered(500), Ct);
+        var presenter = await ConnectAsync(a);
+        var counts = new Recorded<int>();
+        presenter.On<string, string, int>("FollowerCount", (_, _, count) => counts.Add(count));
+        var started = await presenter.InvokeAsync<PresentationStarted>("Present", table.Id, Ct);
+        await presenter.InvokeAsync("MovePresentation", table.Id, started.PresenterId, new RowsRequest(4, 50), Ct);
+        var follower = await ConnectAsync(b);
+        var moves = new Recorded<RowsRequest>();
+        follower.On<string, string, RowsRequest>("PresenterMoved", (_, _, position) => moves.Add(position));
+        var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        follower.On<string, string>("PresentationEnded", (_, presenterId) => ended.TrySetResult(presenterId));
+
+        // The move reached Redis on its throttle's first (leading) send: followed from the other instance.
+        await follower.InvokeAsync("Follow", table.Id, started.PresenterId, Ct);
+        Assert.Equal((4L, 50), ((await moves.WaitForAsync(_ => true)).Page!.Value, moves.All.First().PageSize!.Value));
+        await counts.WaitForAsync(c => c == 1);
+
+        await presenter.InvokeAsync("MovePresentation", table.Id, started.PresenterId, new RowsRequest(7, 50), Ct);
+        await moves.WaitForAsync(m => m.Page == 7);
+        await presenter.InvokeAsync("StopPresenting", table.Id, started.PresenterId, Ct);
+        Assert.Equal(started.PresenterId, await ended.Task.WaitAsync(Timeouts.Default, Ct));
+        var late = await ConnectAsync(b);
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => late.InvokeAsync("Follow", table.Id, started.PresenterId, Ct));
+        Assert.Contains("presentation-not-found", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStoredVersionsChunksLastForGoodAndTheReplacedOnesExpire()
     {
         var a = Instance();
