@@ -143,12 +143,5 @@ export function createPresenting(hub, notices, { table, moveTo }) {
       stopFollowing();
       return true;
     },
-    /** The table closed: nothing is presented or followed any more. */
-    closed() {
-      if (presenting) {
-        $("stop-presenting").click();
-      }
-      stopFollowing();
-    },
   };
 }
