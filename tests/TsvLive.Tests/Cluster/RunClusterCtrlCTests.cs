@@ -23,7 +23,9 @@ public sealed class RunClusterCtrlCTests
         // Without it, script(1)'s shell ($SHELL, else /bin/sh: dash on Debian) waits in the same
         // process group and dies of the Ctrl+C itself (exit 130), whatever the script does.
         var command = $"exec bash {Path.Combine(Repository.Root, "scripts", "run-cluster.sh")} --app {Path.Combine(AppContext.BaseDirectory, "TsvLive.dll")}";
-        using var terminal = Process.Start(new ProcessStartInfo(script, ["--quiet", "--return", "--command", command, "/dev/null"])
+        // SIGINT as a terminal session has it: not ignored, even when this test runs as a background job
+        // (a shell starts those with SIGINT ignored, and a shell never traps a signal ignored on entry).
+        using var terminal = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", script, "--quiet", "--return", "--command", command, "/dev/null"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
