@@ -16,7 +16,7 @@ namespace TsvLive.Hubs;
 /// (<see cref="IPresentationDirectory"/>) lets any instance find a presentation and counts followers.
 /// </summary>
 internal sealed class Presentations(
-    IHubContext<TablesHub, ITableClient> hub, IPresentationDirectory directory, TimeProvider clock, IOptions<TsvLiveOptions> options)
+    IHubContext<TablesHub, ITableClient> hub, TableEvents events, IPresentationDirectory directory, TimeProvider clock, IOptions<TsvLiveOptions> options)
 {
     /// <summary>The most presentations one connection gives at once (a page gives one).</summary>
     public const int MaxPerConnection = 4;
@@ -43,7 +43,7 @@ internal sealed class Presentations(
             throw new TooManyRequestsException($"A page may give at most {MaxPerConnection} presentations at once. Stop one before starting another.");
         }
         var id = TableSecrets.NewId();
-        var presentation = new Presentation(tableId, id, connectionId, new RowsRequest(1, options.Value.DefaultPageSize, [], [], null), hub, directory, clock);
+        var presentation = new Presentation(tableId, id, connectionId, new RowsRequest(1, options.Value.DefaultPageSize, [], [], null), hub, events, directory, clock);
         _given[id] = presentation;
         given[id] = true;
         directory.Publish(id, presentation.Entry);
@@ -64,19 +64,19 @@ internal sealed class Presentations(
         }
         if (_followedBy.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal)).TryAdd(presenterId!, new Followed(tableId, entry.ConnectionId)))
         {
-            await CountAsync(presenterId!, new Followed(tableId, entry.ConnectionId), +1).ConfigureAwait(false);
+            Count(presenterId!, new Followed(tableId, entry.ConnectionId), +1);
         }
         return entry.Position;
     }
 
     /// <summary>Removes a follower; whether it followed.</summary>
-    public async Task<bool> UnfollowAsync(string presenterId, string connectionId)
+    public bool Unfollow(string presenterId, string connectionId)
     {
         if (!(_followedBy.TryGetValue(connectionId, out var followed) && followed.TryRemove(presenterId, out var presentation)))
         {
             return false;
         }
-        await CountAsync(presenterId, presentation, -1).ConfigureAwait(false);
+        Count(presenterId, presentation, -1);
         return true;
     }
 
@@ -101,23 +101,23 @@ internal sealed class Presentations(
         {
             foreach (var (presenterId, presentation) in followed)
             {
-                _ = CountAsync(presenterId, presentation, -1);
+                Count(presenterId, presentation, -1);
             }
         }
     }
 
-    /// <summary>Counts a follower in or out, over every instance, and tells the presenter the total.</summary>
-    private async Task CountAsync(string presenterId, Followed presentation, int change)
+    /// <summary>
+    /// Counts a follower in or out, over every instance, and tells the presenter the total; runs on
+    /// (a count the presenter misses is corrected by the next one, and never fails a follow).
+    /// </summary>
+    private void Count(string presenterId, Followed presentation, int change)
     {
-        try
+        events.Send(CountAsync());
+
+        async Task CountAsync()
         {
             var count = await directory.CountFollowersAsync(presenterId, change, CancellationToken.None).ConfigureAwait(false);
             await hub.Clients.Client(presentation.PresenterConnectionId).FollowerCount(presentation.TableId, presenterId, count).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A count the presenter misses is corrected by the next one; it must not fail a follow.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
         }
     }
 
@@ -170,16 +170,18 @@ internal sealed class Presentations(
     {
         private readonly Throttle<RowsRequest> _moves;
         private readonly IHubContext<TablesHub, ITableClient> _hub;
+        private readonly TableEvents _events;
         private PresentationEntry _entry;
 
         public Presentation(string tableId, string presenterId, string connectionId, RowsRequest position,
-            IHubContext<TablesHub, ITableClient> hub, IPresentationDirectory directory, TimeProvider clock)
+            IHubContext<TablesHub, ITableClient> hub, TableEvents events, IPresentationDirectory directory, TimeProvider clock)
         {
-            (PresenterId, _entry, _hub) = (presenterId, new PresentationEntry(tableId, connectionId, position), hub);
+            (PresenterId, _entry, _hub, _events) = (presenterId, new PresentationEntry(tableId, connectionId, position), hub, events);
+            // A follower that cannot be reached now misses a move; the next one, or its own reconnect, puts it right.
             _moves = new Throttle<RowsRequest>(s_moveInterval, clock, moved =>
             {
                 directory.Publish(presenterId, Entry);
-                Send(hub.Clients.Group(Group(presenterId)).PresenterMoved(tableId, presenterId, moved));
+                events.Send(hub.Clients.Group(Group(presenterId)).PresenterMoved(tableId, presenterId, moved));
             });
         }
 
@@ -196,10 +198,7 @@ internal sealed class Presentations(
         public void End()
         {
             _moves.Dispose();
-            Send(_hub.Clients.Group(Group(PresenterId)).PresentationEnded(Entry.TableId, PresenterId));
+            _events.Send(_hub.Clients.Group(Group(PresenterId)).PresentationEnded(Entry.TableId, PresenterId));
         }
-
-        /// <summary>A follower that cannot be reached now misses a move; the next one, or its own reconnect, puts it right.</summary>
-        private static void Send(Task sending) => sending.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
     }
 }

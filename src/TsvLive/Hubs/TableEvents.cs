@@ -31,8 +31,8 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
 
     public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));
 
-    /// <summary>Lets the send run on; its failure is logged when it comes.</summary>
-    private void Send(Task sending) => _ = ObserveAsync(sending);
+    /// <summary>Lets a hub send (or anything that ends in one) run on; its failure is logged when it comes.</summary>
+    public void Send(Task sending) => _ = ObserveAsync(sending);
 
     private async Task ObserveAsync(Task sending)
     {

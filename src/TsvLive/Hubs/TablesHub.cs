@@ -123,7 +123,7 @@ internal sealed class TablesHub(
 
     public async Task Unfollow(string id, string presenterId)
     {
-        if (await presentations.UnfollowAsync(presenterId, Context.ConnectionId))
+        if (presentations.Unfollow(presenterId, Context.ConnectionId))
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, Presentations.Group(presenterId), Context.ConnectionAborted);
         }
