@@ -25,6 +25,13 @@ public sealed class TsvLiveOptions
     [Range(0.01, 1.0)]
     public double MaxDiskBytesShare { get; set; } = 0.5;
 
+    /// <summary>
+    /// How many versions of each table are kept (the current one and the ones before it), for
+    /// <c>?version=N</c> and changes; fewer only when the memory or disk budget needs the room (oldest first).
+    /// </summary>
+    [Range(1, 1000)]
+    public int KeepVersions { get; set; } = 5;
+
     /// <summary>Tables not viewed for this long are deleted (a background sweep logs each); off by default.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan? ExpireAfter { get; set; }

@@ -17,7 +17,7 @@ internal static class ExportApi
 
     /// <summary>Checked whole before the answer starts (format, view, size); then streamed.</summary>
     private static async Task ExportAsync(
-        string id, string? format, string[]? sort, string[]? filter, string? q, string? formulas, HttpContext http, PageReader pages, PageReadGate gate,
+        string id, string? format, string[]? sort, string[]? filter, string? q, string? formulas, string? version, HttpContext http, PageReader pages, PageReadGate gate,
         CancellationToken cancellationToken)
     {
         var writeAs = ExportFormats.FromRequest(format);
@@ -29,7 +29,7 @@ internal static class ExportApi
         };
         var client = http.ClientKey();
         using var reading = await gate.EnterAsync(client, cancellationToken);
-        var viewed = await pages.ViewAsync(id, new PageQuery(Sort: sort, Filter: filter, Q: q), client, cancellationToken);
+        var viewed = await pages.ViewAsync(id, new PageQuery(Sort: sort, Filter: filter, Q: q, Version: TablesApi.ParseOrNull<int>(version, "version")), client, cancellationToken);
         TableExport.ThrowIfImpossible(viewed, writeAs);
 
         http.Response.ContentType = writeAs.ContentType();

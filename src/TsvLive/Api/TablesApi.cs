@@ -7,6 +7,7 @@ using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables;
+using TsvLive.Tables.Changes;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
@@ -30,6 +31,8 @@ internal static class TablesApi
         tables.MapGet("/{id}", GetInfo);
         tables.MapGet("/{id}/rows", GetRows);
         tables.MapGet("/{id}/file", GetFile);
+        tables.MapGet("/{id}/versions", GetVersions);
+        tables.MapGet("/{id}/changes", GetChanges);
         tables.MapGet("/{id}/columns/{column}", GetColumnStats);
         tables.MapGet("/{id}/cells/{row}/{column}", GetCellAsync);
         tables.MapExport();
@@ -70,18 +73,36 @@ internal static class TablesApi
         return TypedResults.Ok(TableInfo.Of(table, version));
     }
 
-    private static async Task<Ok<TableInfo>> GetInfo(string id, TableStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TableInfo.Of(await store.GetAsync(id, cancellationToken)));
+    private static async Task<Ok<TableInfo>> GetInfo(string id, string? version, TableStore store, CancellationToken cancellationToken)
+    {
+        var table = await store.GetAsync(id, cancellationToken);
+        return TypedResults.Ok(TableInfo.Of(table, await store.VersionAsync(table, ParseOrNull<int>(version, "version"), cancellationToken)));
+    }
+
+    /// <summary>A page of the changes between two kept versions (by default the current one and the one before).</summary>
+    private static async Task<Ok<TableChangesPage>> GetChanges(
+        string id, string? from, string? to, string? page, string? pageSize, HttpContext http, ChangesReader changes, PageReadGate gate,
+        CancellationToken cancellationToken)
+    {
+        var client = http.ClientKey();
+        using var reading = await gate.EnterAsync(client, cancellationToken);
+        var query = new ChangesQuery(ParseOrNull<int>(from, "from"), ParseOrNull<int>(to, "to"), ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"));
+        return TypedResults.Ok(TableChangesPage.Of(await changes.ReadAsync(id, query, client, cancellationToken)));
+    }
+
+    /// <summary>The versions kept, newest (the current one) first.</summary>
+    private static async Task<Ok<VersionInfo[]>> GetVersions(string id, TableStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.GetAsync(id, cancellationToken)).Versions.Select(VersionInfo.Of).ToArray());
 
     /// <summary>A page, checked before the answer starts and then written as its rows are read.</summary>
     private static async Task GetRows(
-        string id, string? page, string? pageSize, string[]? sort, string[]? filter, string? q, HttpContext http, PageReader pages, PageReadGate gate,
-        TsvLiveMetrics metrics, CancellationToken cancellationToken)
+        string id, string? page, string? pageSize, string[]? sort, string[]? filter, string? q, string? version, HttpContext http, PageReader pages,
+        PageReadGate gate, TsvLiveMetrics metrics, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var client = http.ClientKey();
         using var reading = await gate.EnterAsync(client, cancellationToken);
-        var request = new PageQuery(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q);
+        var request = new PageQuery(ParseOrNull<long>(page, "page"), ParseOrNull<int>(pageSize, "pageSize"), sort, filter, q, ParseOrNull<int>(version, "version"));
         var plan = await pages.PlanAsync(id, request, client, cancellationToken);
         await PageJson.WriteAsync(http.Response, plan, cancellationToken);
         metrics.PageRead(Stopwatch.GetElapsedTime(started));
@@ -101,18 +122,19 @@ internal static class TablesApi
     private static async Task<Ok<ColumnStats>> GetColumnStats(string id, string column, HttpContext http, ColumnStatsReader stats, CancellationToken cancellationToken) =>
         TypedResults.Ok(await stats.ReadAsync(id, ParseOrNull<int>(column, "column") ?? 0, http.ClientKey(), cancellationToken));
 
-    private static async Task<FileStreamHttpResult> GetFile(string id, TableStore store, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> GetFile(string id, string? version, TableStore store, CancellationToken cancellationToken)
     {
-        var version = (await store.GetAsync(id, cancellationToken)).Current;
-        var content = version.Content();
+        var table = await store.GetAsync(id, cancellationToken);
+        var read = await store.VersionAsync(table, ParseOrNull<int>(version, "version"), cancellationToken);
+        var content = read.Content();
         if (!content.Complete)
         {
             throw TableArrivingException.ForTheFile();
         }
-        return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", TableNames.ForDownload(version.Name));
+        return TypedResults.Stream(content.Raw.OpenRead(0, content.SizeBytes), "text/tab-separated-values", TableNames.ForDownload(read.Name));
     }
 
-    private static T? ParseOrNull<T>(string? value, string name) where T : struct, IBinaryInteger<T>
+    internal static T? ParseOrNull<T>(string? value, string name) where T : struct, IBinaryInteger<T>
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using TsvLive.Tables;
 using TsvLive.Tables.Columns;
+using TsvLive.Tables.Changes;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Text;
 using TsvLive.Tables.Views;
@@ -50,6 +51,18 @@ public record TableInfo(
     internal static TableInfo Of(Table table, TableVersion version) => Of(table, version, version.Content());
 
     internal static TableInfo Of(Table table) => Of(table, table.Current);
+}
+
+/// <summary>One kept version of a table, as <c>GET /versions</c> lists it (contract v2, "Versions and changes").</summary>
+[DataContract]
+public sealed record VersionInfo(
+    [property: DataMember(Name = "version")] int Version,
+    [property: DataMember(Name = "name")] string Name,
+    [property: DataMember(Name = "rowCount")] long? RowCount,
+    [property: DataMember(Name = "sizeBytes")] long SizeBytes,
+    [property: DataMember(Name = "updatedAt")] DateTimeOffset UpdatedAt)
+{
+    internal static VersionInfo Of(VersionSummary version) => new(version.Version, version.Name, version.RowCount, version.SizeBytes, version.UpdatedAt);
 }
 
 /// <summary>The answer to creating a table: its metadata and the two links, with the edit key that only the uploader gets.</summary>
@@ -117,9 +130,68 @@ public sealed record RowsRequest(
     [property: DataMember(Name = "pageSize")] int? PageSize = null,
     [property: DataMember(Name = "sort")] string[]? Sort = null,
     [property: DataMember(Name = "filter")] string[]? Filter = null,
-    [property: DataMember(Name = "q")] string? Q = null)
+    [property: DataMember(Name = "q")] string? Q = null,
+    [property: DataMember(Name = "version")] int? Version = null)
 {
-    internal PageQuery ToQuery() => new(Page, PageSize, Sort, Filter, Q);
+    internal PageQuery ToQuery() => new(Page, PageSize, Sort, Filter, Q, Version);
+}
+
+/// <summary>What the hub's GetChanges asks for: two versions (by default the current one and the one before) and a page.</summary>
+[DataContract]
+public sealed record ChangesRequest(
+    [property: DataMember(Name = "from")] int? From = null,
+    [property: DataMember(Name = "to")] int? To = null,
+    [property: DataMember(Name = "page")] long? Page = null,
+    [property: DataMember(Name = "pageSize")] int? PageSize = null)
+{
+    internal ChangesQuery ToQuery() => new(From, To, Page, PageSize);
+}
+
+/// <summary>
+/// A page of the changes between two versions (contract v2, "Versions and changes"); <c>columns</c>
+/// and <c>oldColumns</c> (additions) name the cells of each version.
+/// </summary>
+[DataContract]
+public sealed record TableChangesPage(
+    [property: DataMember(Name = "id")] string Id,
+    [property: DataMember(Name = "from")] int From,
+    [property: DataMember(Name = "to")] int To,
+    [property: DataMember(Name = "matchedBy")] string MatchedBy,
+    [property: DataMember(Name = "added")] int Added,
+    [property: DataMember(Name = "removed")] int Removed,
+    [property: DataMember(Name = "changed")] int Changed,
+    [property: DataMember(Name = "columnsAdded")] IReadOnlyList<string> ColumnsAdded,
+    [property: DataMember(Name = "columnsRemoved")] IReadOnlyList<string> ColumnsRemoved,
+    [property: DataMember(Name = "page")] long Page,
+    [property: DataMember(Name = "pageSize")] int PageSize,
+    [property: DataMember(Name = "totalRows")] long TotalRows,
+    [property: DataMember(Name = "totalPages")] long TotalPages,
+    [property: DataMember(Name = "rows")] IReadOnlyList<ChangedRowInfo> Rows,
+    [property: DataMember(Name = "columns")] IReadOnlyList<string> Columns,
+    [property: DataMember(Name = "oldColumns")] IReadOnlyList<string> OldColumns)
+{
+    internal static TableChangesPage Of(ChangesPage page)
+    {
+        var changes = page.Changes;
+        return new(page.Id, changes.From, changes.To, changes.MatchedBy, changes.Added, changes.Removed, changes.Changed,
+            changes.ColumnsAdded, changes.ColumnsRemoved, page.Page, page.PageSize, changes.Count, page.TotalPages,
+            [.. page.Rows.Select(ChangedRowInfo.Of)], page.Columns, page.OldColumns);
+    }
+}
+
+/// <summary>One differing row: <c>cells</c> as it is now (as it was, for a removed row), <c>oldCells</c> as it was (null for an added row).</summary>
+[DataContract]
+public sealed record ChangedRowInfo(
+    [property: DataMember(Name = "kind")] string Kind,
+    [property: DataMember(Name = "rowNumber")] long? RowNumber,
+    [property: DataMember(Name = "oldRowNumber")] long? OldRowNumber,
+    [property: DataMember(Name = "cells")] IReadOnlyList<string> Cells,
+    [property: DataMember(Name = "oldCells")] IReadOnlyList<string>? OldCells,
+    [property: DataMember(Name = "changedColumns")] IReadOnlyList<int> ChangedColumns)
+{
+    internal static ChangedRowInfo Of(ChangedRow row) => new(
+        row.Kind switch { ChangeKind.Added => "added", ChangeKind.Removed => "removed", _ => "changed" },
+        row.RowNumber, row.OldRowNumber, row.Cells, row.OldCells, row.ChangedColumns);
 }
 
 /// <summary>What <c>Present</c> returns: the id followers follow (random, unguessable).</summary>

@@ -9,10 +9,12 @@ internal static class RedisScripts
     /// <summary>
     /// Commits a version whose chunks are written: checks that every chunk is there, takes the next
     /// version number (two replacements committed at once on two instances get two), points the table
-    /// at the new chunks (kept for good) and lets the replaced version's chunks expire (readers
-    /// still on it finish), notes the view, ends its "arriving" mark, and announces the version. Returns the version number.
+    /// at the new chunks (kept for good), moves the replaced version to the older ones kept (the field
+    /// <c>older</c>, JSON, newest first) and lets the chunks of those no longer kept expire (readers
+    /// still on them finish), notes the view, ends its "arriving" mark, and announces the version.
+    /// Returns the version number and the older versions' JSON.
     /// KEYS[1] the table; ARGV: instance, id, editKeyHash, createdAt, name, updatedAt, chargedTo,
-    /// contentId, chunks, size, now (Unix ms), replaced chunks' life (ms), separator.
+    /// contentId, chunks, size, now (Unix ms), dropped chunks' life (ms), separator, rows, versions kept.
     /// </summary>
     public const string Commit = """
         local prefix = 'tsvlive:content:' .. ARGV[8] .. ':'
@@ -22,30 +24,48 @@ internal static class RedisScripts
             return redis.error_reply('TSVLIVE a chunk of the new version is missing')
           end
         end
-        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks')
+        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks', 'version', 'name', 'size', 'updatedAt', 'chargedTo', 'separator', 'rows', 'older')
+        local older = {}
+        if old[10] then older = cjson.decode(old[10]) end
+        if old[1] then
+          table.insert(older, 1, { version = tonumber(old[3]), name = old[4], sizeBytes = tonumber(old[5]), updatedAt = old[6],
+            chargedTo = old[7], separator = old[8] or '', rowCount = tonumber(old[9] or '-1'), content = old[1], chunks = tonumber(old[2]) })
+        end
+        local keep = tonumber(ARGV[15]) - 1
+        while #older > keep do
+          local gone = table.remove(older)
+          for i = 0, gone.chunks - 1 do
+            redis.call('PEXPIRE', 'tsvlive:content:' .. gone.content .. ':' .. i, ARGV[12])
+          end
+        end
+        local olderJson = '[]'
+        if #older > 0 then olderJson = cjson.encode(older) end
         local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
         redis.call('HSET', KEYS[1], 'editKeyHash', ARGV[3], 'createdAt', ARGV[4], 'name', ARGV[5], 'updatedAt', ARGV[6],
-          'chargedTo', ARGV[7], 'content', ARGV[8], 'chunks', ARGV[9], 'size', ARGV[10], 'separator', ARGV[13])
+          'chargedTo', ARGV[7], 'content', ARGV[8], 'chunks', ARGV[9], 'size', ARGV[10], 'separator', ARGV[13], 'rows', ARGV[14],
+          'older', olderJson)
         for i = 0, chunks - 1 do
           redis.call('PERSIST', prefix .. i)
-        end
-        if old[1] then
-          for i = 0, tonumber(old[2]) - 1 do
-            redis.call('PEXPIRE', 'tsvlive:content:' .. old[1] .. ':' .. i, ARGV[12])
-          end
         end
         redis.call('ZADD', 'tsvlive:viewed', ARGV[11], ARGV[2])
         redis.call('DEL', 'tsvlive:arriving:' .. ARGV[2])
         redis.call('PUBLISH', 'tsvlive:versions', ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. version)
-        return version
+        return { version, olderJson }
         """;
 
-    /// <summary>Deletes a table and every chunk of it, and announces it (version 0). KEYS[1] the table; ARGV: instance, id.</summary>
+    /// <summary>Deletes a table and every chunk of every version of it, and announces it (version 0). KEYS[1] the table; ARGV: instance, id.</summary>
     public const string Delete = """
-        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks')
+        local old = redis.call('HMGET', KEYS[1], 'content', 'chunks', 'older')
         if old[1] then
           for i = 0, tonumber(old[2]) - 1 do
             redis.call('DEL', 'tsvlive:content:' .. old[1] .. ':' .. i)
+          end
+        end
+        if old[3] then
+          for _, v in ipairs(cjson.decode(old[3])) do
+            for i = 0, v.chunks - 1 do
+              redis.call('DEL', 'tsvlive:content:' .. v.content .. ':' .. i)
+            end
           end
         end
         redis.call('DEL', KEYS[1])

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TsvLive.Errors;
 using TsvLive.Tables;
@@ -15,7 +17,7 @@ namespace TsvLive.Cluster;
 /// While Redis cannot be reached nothing is stored (<see cref="StorageUnavailableException"/>), and
 /// nothing that was stored changes.
 /// </summary>
-internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<RedisTableStorage> logger) : ITableStorage
+internal sealed partial class RedisTableStorage(RedisConnection redis, IOptions<TsvLiveOptions> options, ILogger<RedisTableStorage> logger) : ITableStorage
 {
     /// <summary>Chunk writes and reads on the way at once: enough to keep the connection busy.</summary>
     private const int ChunksInFlight = 8;
@@ -26,7 +28,7 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
     /// <summary>How long an "arriving" mark lasts unless renewed (the uploading instance renews it every few seconds).</summary>
     private static readonly TimeSpan s_arrivingLife = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a replaced version's chunks stay for the instances still reading them.</summary>
+    /// <summary>How long the chunks of a version no longer kept stay for the instances still reading them.</summary>
     private static readonly TimeSpan s_replacedLife = TimeSpan.FromMinutes(1);
 
     public bool KeepsTables => true;
@@ -36,7 +38,7 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
     /// <summary>Versions are stored whole when saved (chunks written while arriving would be a next step).</summary>
     public IVersionDraft Draft() => NoDraft.Instance;
 
-    public async Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
+    public async Task<SavedVersion> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
     {
         var database = redis.Database;
         var contentId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
@@ -53,13 +55,13 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
                 }
             }
             await Task.WhenAll(writing).WaitAsync(cancellationToken).ConfigureAwait(false);
-            var version = await database.ScriptEvaluateAsync(RedisScripts.Commit, [RedisKeys.Table(table.Id)],
+            var committed = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.Commit, [RedisKeys.Table(table.Id)],
             [
                 redis.InstanceId, table.Id, table.EditKeyHash, Text(table.CreatedAt), table.Name, Text(table.UpdatedAt), table.ChargedTo,
                 contentId, chunks, content.SizeBytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)s_replacedLife.TotalMilliseconds,
-                table.Separator ?? "",
-            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return (int)version;
+                table.Separator ?? "", content.RowCount, options.Value.KeepVersions,
+            ]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            return new SavedVersion((int)committed[0], [.. Older(committed[1].ToString()).Select(v => v.Stored)]);
         }
         catch (Exception e)
         {
@@ -72,7 +74,13 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
         }
     }
 
-    public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken)
+    public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => OpenVersionAsync(id, version: null, cancellationToken);
+
+    public Task<StoredContent?> OpenVersionAsync(string id, int version, CancellationToken cancellationToken) =>
+        OpenVersionAsync(id, (int?)version, cancellationToken);
+
+    /// <param name="version">The version to read; null: the current one.</param>
+    private async Task<StoredContent?> OpenVersionAsync(string id, int? version, CancellationToken cancellationToken)
     {
         HashEntry[] fields;
         try
@@ -91,9 +99,29 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, ILogger<R
                 : null;
         }
         var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
+        var older = Older(values.GetValueOrDefault("older").ToString());
         var table = new StoredTable(id, values["editKeyHash"]!, Time(values["createdAt"]), (int)values["version"], values["name"]!,
-            Time(values["updatedAt"]), values["chargedTo"]!, values.GetValueOrDefault("separator").ToString() is { Length: > 0 } separator ? separator : null);
-        return new StoredContent(table, ReadChunksAsync(id, values["content"]!, (int)values["chunks"], cancellationToken));
+            Time(values["updatedAt"]), values["chargedTo"]!, values.GetValueOrDefault("separator").ToString() is { Length: > 0 } separator ? separator : null,
+            values.TryGetValue("rows", out var rows) ? (long)rows : null, [.. older.Select(v => v.Stored)]);
+        if (version is null || version == table.Version)
+        {
+            return new StoredContent(table, ReadChunksAsync(id, values["content"]!, (int)values["chunks"], cancellationToken));
+        }
+        return older.FirstOrDefault(v => v.Version == version) is { } kept
+            ? new StoredContent(kept.Stored.AsTable(table), ReadChunksAsync(id, kept.Content, kept.Chunks, cancellationToken))
+            : null;
+    }
+
+    /// <summary>The older versions kept, as the commit script writes them (JSON, newest first).</summary>
+    private static List<OlderChunks> Older(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<OlderChunks>>(json, s_json) ?? [];
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An older version as the hash holds it: what the versions list says, and where its chunks are.</summary>
+    private sealed record OlderChunks(int Version, string Name, long RowCount, long SizeBytes, string UpdatedAt, string ChargedTo, string? Separator, string Content, int Chunks)
+    {
+        public StoredVersion Stored => new(Version, Name, RowCount < 0 ? null : RowCount, SizeBytes, Time(UpdatedAt), ChargedTo, Separator is { Length: > 0 } ? Separator : null);
     }
 
     /// <summary>The chunks in order, a few requested ahead; each is valid until the next is asked for.</summary>

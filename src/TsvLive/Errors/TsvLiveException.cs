@@ -24,6 +24,28 @@ internal sealed class TableNotFoundException(string? id) : TsvLiveException(
     public override int StatusCode => StatusCodes.Status404NotFound;
 }
 
+internal sealed class VersionNotFoundException(string id, int version, IReadOnlyList<int> kept) : TsvLiveException(
+    "version-not-found",
+    "Version not found",
+    $"Table '{id}' has no version {version} now: it keeps {Describe(kept)}. Older versions are dropped as newer ones arrive.")
+{
+    public override int StatusCode => StatusCodes.Status404NotFound;
+
+    /// <summary>The versions kept, in words: "version 7 (the current one)", "versions 3 to 7 (7 is the current one)".</summary>
+    private static string Describe(IReadOnlyList<int> kept)
+    {
+        var ascending = kept.Order().ToList();
+        var current = ascending[^1];
+        if (ascending.Count == 1)
+        {
+            return $"only version {current} (the current one)";
+        }
+        var contiguous = ascending[^1] - ascending[0] == ascending.Count - 1;
+        var list = contiguous ? $"{ascending[0]} to {current}" : string.Join(", ", ascending[..^1]) + $" and {current}";
+        return $"versions {list} ({current} is the current one)";
+    }
+}
+
 internal sealed class EditKeyRejectedException(bool missing) : TsvLiveException(
     "edit-key-rejected",
     "Edit key rejected",
@@ -124,6 +146,14 @@ internal sealed class TooManyRequestsException(string detail, TimeSpan? retryAft
     public override int StatusCode => StatusCodes.Status429TooManyRequests;
 
     public TimeSpan? RetryAfter => retryAfter;
+}
+
+internal sealed class NoRoomToCompareException() : TsvLiveException(
+    "no-room-to-compare",
+    "No room to compare now",
+    "The server has no memory to spare for comparing these versions just now. Try again in a minute.")
+{
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
 }
 
 internal sealed class ServerFullException(long limit) : TsvLiveException(

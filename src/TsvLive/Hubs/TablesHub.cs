@@ -5,6 +5,7 @@ using TsvLive.Api;
 using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
+using TsvLive.Tables.Changes;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
 using TsvLive.Tables.Text;
@@ -20,6 +21,7 @@ internal sealed class TablesHub(
     PageReadGate pageReads,
     UploadService uploads,
     ColumnStatsReader stats,
+    ChangesReader changes,
     ViewerRegistry viewers,
     Presentations presentations,
     TsvLiveMetrics metrics,
@@ -69,6 +71,13 @@ internal sealed class TablesHub(
 
     /// <summary>A column's stats (N from 1), as GET /api/tables/{id}/columns/{N}.</summary>
     public Task<ColumnStats> GetColumnStats(string id, int column) => stats.ReadAsync(id, column, Client, Context.ConnectionAborted);
+
+    /// <summary>A page of the changes between two kept versions, with the same rules as GET /api/tables/{id}/changes.</summary>
+    public async Task<TableChangesPage> GetChanges(string id, ChangesRequest? request)
+    {
+        using var reading = await pageReads.EnterAsync(Client, Context.ConnectionAborted);
+        return TableChangesPage.Of(await changes.ReadAsync(id, (request ?? new ChangesRequest()).ToQuery(), Client, Context.ConnectionAborted));
+    }
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);

@@ -8,10 +8,11 @@ namespace TsvLive.Tables;
 /// several instances, <see cref="NewestKnown"/> is the newest version stored by any of them: while it
 /// is above <see cref="Current"/>, this instance's copy is behind and is read again before it is served.
 /// </summary>
-internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset createdAt, TableVersion first)
+internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset createdAt, TableVersion first, IReadOnlyList<VersionSummary>? older = null)
 {
     private readonly Lock _publishing = new();
     private TableVersion _current = first;
+    private IReadOnlyList<VersionSummary> _older = older ?? [];
     private int _replacing;
     private long _lastUsed = Environment.TickCount64;
     private long _viewNoted = long.MinValue;
@@ -21,6 +22,30 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public byte[] EditKeyHash => editKeyHash;
     public DateTimeOffset CreatedAt => createdAt;
     public TableVersion Current => Volatile.Read(ref _current);
+
+    /// <summary>The older versions kept besides <see cref="Current"/>, newest first.</summary>
+    public IReadOnlyList<VersionSummary> Older => Volatile.Read(ref _older);
+
+    /// <summary>Every version kept, newest (the current one) first.</summary>
+    public IReadOnlyList<VersionSummary> Versions
+    {
+        get
+        {
+            lock (_publishing)
+            {
+                return [VersionSummary.Of(_current), .. _older];
+            }
+        }
+    }
+
+    /// <summary>An older version is no longer kept (the memory budget needed its room).</summary>
+    public void ForgetOlder(int version)
+    {
+        lock (_publishing)
+        {
+            Volatile.Write(ref _older, [.. _older.Where(v => v.Version != version)]);
+        }
+    }
 
     /// <summary>When the table was last looked up (for eviction, least recently used first).</summary>
     public long LastUsed => Volatile.Read(ref _lastUsed);
@@ -110,10 +135,11 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     /// <summary>
     /// Publishes a stored version (a replacement made here, or one read back from another instance's)
     /// unless a newer one is current already: versions only go up, whatever order replacements finish
-    /// in. Returns the version that is no longer served, whose memory the caller gives back: the one
-    /// replaced, or <paramref name="next"/> itself when it came too late.
+    /// in. Returns the version that is no longer served, whose memory the caller gives back or keeps as
+    /// an older version: the one replaced, or <paramref name="next"/> itself when it came too late.
     /// </summary>
-    public (TableVersion Dropped, bool Published) Publish(TableVersion next)
+    /// <param name="older">The older versions kept once <paramref name="next"/> is current (newest first).</param>
+    public (TableVersion Dropped, bool Published) Publish(TableVersion next, Func<TableVersion, IReadOnlyList<VersionSummary>> older)
     {
         lock (_publishing)
         {
@@ -123,6 +149,7 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
                 return (next, false);
             }
             NoteStoredVersion(next.Version);
+            Volatile.Write(ref _older, older(previous));
             Volatile.Write(ref _current, next);
             return (previous, true);
         }

@@ -25,6 +25,7 @@ public sealed class FolderDependencyTests
         "TsvLive.Tables.Views",     // sort, filter, find, stats
         "TsvLive.Tables.Paging",    // pages of a version or of a view
         "TsvLive.Tables.Export",    // a version or a view written whole as CSV, TSV, JSON or Excel
+        "TsvLive.Tables.Changes",   // what changed between two versions: rows matched by key or by a line diff
         "TsvLive.Tables.Uploads",   // creating and replacing tables
         "TsvLive.Tables.Hosting",   // the tables' services, registered
         "TsvLive.Api",              // the HTTP API and the wire records it shares with the hub

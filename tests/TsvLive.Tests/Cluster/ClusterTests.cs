@@ -81,9 +81,9 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task AStoredVersionsChunksLastForGoodAndTheReplacedOnesExpire()
+    public async Task AVersionsChunksLastForGoodWhileItIsKeptAndExpireOnceItIsNot()
     {
-        var a = Instance();
+        var a = Instance().With("TsvLive:KeepVersions", "2");
         var created = await a.CreateTableAsync(Tsv.Numbered(20_000), Ct); // a few hundred KB: several chunks
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
         var database = redis.GetDatabase();
@@ -91,17 +91,47 @@ public sealed class ClusterTests : ClusterTestBase
 
         await ReplaceAsync(a, created, Tsv.Numbered(10, prefix: "new"));
         var second = await ChunksAsync(database, created.Id);
-
         Assert.True(first.Count > 1, $"{first.Count} chunk");
         // Chunks are written with an expiry (an upload that never commits leaves nothing lasting); the commit lifts it.
-        foreach (var chunk in second)
+        // Version 1 is still kept (two versions): its chunks last too.
+        foreach (var chunk in second.Concat(first))
         {
             Assert.Null(await database.KeyTimeToLiveAsync(chunk));
         }
+
+        await ReplaceAsync(a, created, Tsv.Numbered(11, prefix: "newer"));
+        // Version 1 is no longer kept: its chunks expire (instances still reading them finish); version 2's last.
         foreach (var chunk in first)
         {
             Assert.InRange(await database.KeyTimeToLiveAsync(chunk) ?? TimeSpan.MaxValue, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         }
+        foreach (var chunk in second)
+        {
+            Assert.Null(await database.KeyTimeToLiveAsync(chunk));
+        }
+    }
+
+    [Fact]
+    public async Task EveryInstanceServesEveryKeptVersionAndTheSameChanges()
+    {
+        var (a, b) = (Instance(), Instance());
+        using var onA = a.CreateHttpClient();
+        using var onB = b.CreateHttpClient();
+        var created = await a.CreateTableAsync(Tsv.Numbered(300), Ct, name: "v1.tsv");
+        var v2 = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Tsv.Numbered(300)).Replace("\trow 7\t", "\trow seven\t", StringComparison.Ordinal));
+        await ReplaceAsync(a, created, v2);
+        await WhenOnVersionAsync(b, created.Id, 2);
+
+        var versions = (await onB.GetFromJsonAsync<VersionInfo[]>($"/api/tables/{created.Id}/versions", Ct))!;
+        Assert.Equal([(2, 300L), (1, 300L)], versions.Select(v => (v.Version, v.RowCount!.Value)));
+        Assert.Equal(Tsv.Numbered(300), await onB.GetByteArrayAsync($"/api/tables/{created.Id}/file?version=1", Ct));
+        var onBChanges = (await onB.GetFromJsonAsync<TableChangesPage>($"/api/tables/{created.Id}/changes", Ct))!;
+        var onAChanges = (await onA.GetFromJsonAsync<TableChangesPage>($"/api/tables/{created.Id}/changes", Ct))!;
+        Assert.Equal(("key:1", 0, 0, 1), (onBChanges.MatchedBy, onBChanges.Added, onBChanges.Removed, onBChanges.Changed));
+        var row = Assert.Single(onBChanges.Rows);
+        Assert.Equal((7L, 7L, "row seven", "row 7"), (row.RowNumber, row.OldRowNumber, row.Cells[1], row.OldCells![1]));
+        Assert.Equal([2], row.ChangedColumns);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(onAChanges), System.Text.Json.JsonSerializer.Serialize(onBChanges));
     }
 
     private static async Task<List<StackExchange.Redis.RedisKey>> ChunksAsync(StackExchange.Redis.IDatabase database, string id)

@@ -68,7 +68,7 @@ public sealed class DurabilityTests : IDisposable
         await AssertServedAsync(again, created.Id, version: 2, rows: 120, v2);
         Assert.Equal([created.Id], Directory.GetDirectories(Path.Combine(Data, "tables")).Select(Path.GetFileName));
         Assert.Empty(Directory.GetFiles(Data, "*.tmp", SearchOption.AllDirectories));
-        Assert.Equal(["2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", created.Id)).Select(Path.GetFileName).Order());
+        Assert.Equal(["1.tsv", "2.tsv", "table.json"], Directory.GetFiles(Path.Combine(Data, "tables", created.Id)).Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -12,9 +12,9 @@ namespace TsvLive.Tests.Tables;
 /// <summary>
 /// Every path that changes what a version holds in memory, all at once and in random order (creating,
 /// replacing, views and their caches, cancelled uploads and views, eviction, reading back from the data
-/// directory, catching up on a version another instance stored, expiry): afterwards the budget holds
-/// exactly what the tables in memory and the caches hold, and no cache is kept for a version that is
-/// not in memory.
+/// directory, catching up on a version another instance stored, expiry, older versions read back and
+/// compared): afterwards the budget holds exactly what the tables in memory (current and older versions)
+/// and the caches hold, and no cache is kept for a version that is not in memory.
 /// </summary>
 public sealed class TableMemoryTests : IDisposable
 {
@@ -54,7 +54,7 @@ public sealed class TableMemoryTests : IDisposable
             for (var n = 0; n < Operations / Workers; n++)
             {
                 var table = tables.ElementAt(random.Next(tables.Count));
-                var what = random.Next(9);
+                var what = random.Next(10);
                 done.AddOrUpdate(what.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
                 switch (what)
                 {
@@ -110,6 +110,13 @@ public sealed class TableMemoryTests : IDisposable
                     case 7:
                         await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/tables/{table.Id}/columns/{random.Next(1, 4)}"));
                         break;
+                    case 9:
+                        // An older version read back, or the changes since it computed (both read it in).
+                        var older = random.Next(1, 4);
+                        await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, random.Next(2) == 0
+                            ? $"/api/tables/{table.Id}/rows?version={older}&page=3"
+                            : $"/api/tables/{table.Id}/changes?from={older}"));
+                        break;
                     case 8:
                         // Tables nobody looked at for a moment expire (from memory and from the directory).
                         await expiry.SweepAsync(TimeSpan.FromMilliseconds(300), Ct);
@@ -140,7 +147,7 @@ public sealed class TableMemoryTests : IDisposable
         Assert.NotEmpty(cached);
         Assert.All(cached, id => Assert.Null(app.Memory.Find(id)));
         Assert.True(app.Memory.Count > 0);
-        Assert.Equal(9, done.Count); // every path ran
+        Assert.Equal(10, done.Count); // every path ran
     }
 
     /// <summary>What is wrong with the memory's accounting now; null when nothing is.</summary>
@@ -148,7 +155,8 @@ public sealed class TableMemoryTests : IDisposable
     {
         var budget = app.Budget;
         var memory = app.Memory;
-        var versions = memory.Tables.Select(t => t.Current).ToList();
+        // The tables' current versions, and the older ones held (read back for someone, or just replaced).
+        var versions = memory.Tables.Select(t => t.Current).Concat(memory.OlderHeld.Select(o => o.Version)).ToList();
         var tablesHold = versions.Sum(v => v.Content().HeldBytes);
         if (budget.Held != tablesHold + budget.HeldByCaches)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Limits;
 using TsvLive.Operations;
+using TsvLive.Tables.Changes;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
@@ -38,6 +39,8 @@ internal static class TablesServiceExtensions
         services.AddSingleton<ViewEngine>();
         services.AddSingleton<ViewWorkQueue>();
         services.AddSingleton<ColumnStatsReader>();
+        services.AddSingleton<ChangesCache>();
+        services.AddSingleton<ChangesReader>();
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<UploadGate>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Operations;
 using TsvLive.Tables.Storage;
@@ -20,13 +21,17 @@ internal sealed partial class TableMemory
     private readonly Lock _changing = new();
     private readonly MemoryBudget _budget;
     private readonly bool _canEvict;
+    private readonly int _keepOlder;
+    private readonly OlderVersions _older;
     private readonly TsvLiveMetrics _metrics;
     private readonly ILogger<TableMemory> _logger;
 
-    public TableMemory(MemoryBudget budget, ITableStorage storage, TsvLiveMetrics metrics, ILogger<TableMemory> logger)
+    public TableMemory(MemoryBudget budget, ITableStorage storage, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options, ILogger<TableMemory> logger)
     {
         _budget = budget;
         _canEvict = storage.KeepsTables;
+        _keepOlder = options.Value.KeepVersions - 1;
+        _older = new OlderVersions(budget);
         _metrics = metrics;
         _logger = logger;
         Caches = new ViewCache(budget, metrics, IsHeld);
@@ -44,6 +49,47 @@ internal sealed partial class TableMemory
     public IReadOnlyCollection<Table> Tables => [.. _held.Values];
 
     public Table? Find(string id) => _held.GetValueOrDefault(id);
+
+    /// <summary>Each older version held in memory (what the memory tests check against the budget).</summary>
+    public IReadOnlyList<(string TableId, TableVersion Version)> OlderHeld
+    {
+        get
+        {
+            lock (_changing)
+            {
+                return _older.Held;
+            }
+        }
+    }
+
+    /// <summary>An older version of the table if it is in memory (read back for someone, or memory is its only place).</summary>
+    public TableVersion? FindOlder(Table table, int version)
+    {
+        lock (_changing)
+        {
+            _older.ReleaseIdle();
+            return _held.GetValueOrDefault(table.Id) == table && table.Older.Any(v => v.Version == version) ? _older.Find(table.Id, version) : null;
+        }
+    }
+
+    /// <summary>
+    /// Holds an older version read back from storage for someone who reads it, unless the table left
+    /// memory or no longer keeps that version: then the reservation gives its bytes back. The version to read.
+    /// </summary>
+    public TableVersion HoldOlder(Table table, TableVersion version, MemoryReservation reservation)
+    {
+        RequireReserved(version.Content(), reservation);
+        lock (_changing)
+        {
+            if (_held.GetValueOrDefault(table.Id) == table && table.Older.Any(v => v.Version == version.Version))
+            {
+                reservation.TakeOver();
+                _older.Hold(table.Id, version, pinned: false);
+                return _older.Find(table.Id, version.Version) ?? version;
+            }
+            return version; // read for this asker only
+        }
+    }
 
     /// <summary>Whether <paramref name="version"/> of the table is the one held (what a cache entry may be kept for).</summary>
     public bool IsHeld(string id, int version) => _held.TryGetValue(id, out var table) && table.Current.Version == version;
@@ -105,11 +151,14 @@ internal sealed partial class TableMemory
 
     /// <summary>
     /// Publishes <paramref name="next"/> (a replacement made here, or a newer version read back):
-    /// swaps it in unless a newer one is current already, gives back the memory of the version no
-    /// longer served and forgets that version's caches. A table that left memory meanwhile is not held
-    /// again. Whether <paramref name="next"/> is now the table's current version.
+    /// swaps it in unless a newer one is current already and forgets the caches of the version no
+    /// longer served. That version becomes an older one held in memory (memory only: for as long as it
+    /// is kept; with a storage: until unused for a while, so "What changed" needs no read) or gives its
+    /// memory back. A table that left memory meanwhile is not held again. Whether <paramref name="next"/>
+    /// is now the table's current version.
     /// </summary>
-    public bool Publish(Table table, TableVersion next, MemoryReservation reservation)
+    /// <param name="storedOlder">The older versions the storage keeps (newest first); null: memory only, this keeps them.</param>
+    public bool Publish(Table table, TableVersion next, MemoryReservation reservation, IReadOnlyList<VersionSummary>? storedOlder)
     {
         RequireReserved(next.Content(), reservation);
         lock (_changing)
@@ -119,12 +168,29 @@ internal sealed partial class TableMemory
                 return false; // dropped meanwhile: the reservation gives the bytes back
             }
             reservation.TakeOver();
-            var (dropped, published) = table.Publish(next);
-            _budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
+            var (dropped, published) = table.Publish(next, previous =>
+                storedOlder ?? (_canEvict ? [] : [.. new[] { VersionSummary.Of(previous) }.Concat(table.Older).Take(_keepOlder)]));
+            if (published && table.Older.Any(v => v.Version == dropped.Version))
+            {
+                _older.Hold(table.Id, dropped, pinned: !_canEvict);
+                // The replacement was let in on the room of the version it replaced, which stays: older versions make it.
+                var over = Math.Max(_budget.Held - _budget.Limit, _budget.HeldBy(dropped.ChargedTo) - _budget.AddressLimit);
+                if (over > 0)
+                {
+                    _older.Evict(over, _budget.Held > _budget.Limit ? null : dropped.ChargedTo, pinnedToo: true, NoLongerKept);
+                }
+            }
+            else
+            {
+                _budget.Release(dropped.Content().HeldBytes, dropped.ChargedTo);
+            }
             if (published)
             {
                 Caches.Forget(table.Id, below: next.Version);
+                var kept = table.Older;
+                _older.Release(table.Id, version => !kept.Any(v => v.Version == version));
             }
+            _older.ReleaseIdle();
             return published;
         }
     }
@@ -142,7 +208,7 @@ internal sealed partial class TableMemory
             var held = version.Content().HeldBytes;
             _budget.Release(held, version.ChargedTo);
             Caches.Forget(table.Id);
-            return held;
+            return held + _older.Release(table.Id);
         }
     }
 
@@ -162,13 +228,21 @@ internal sealed partial class TableMemory
     internal void Release(long bytes, string address) => _budget.Release(bytes, address);
 
     /// <summary>
-    /// Drops caches, then tables stored elsewhere, least recently used first (any, or only
-    /// <paramref name="address"/>'s when its share is the limit); whether anything was freed.
-    /// Tables being uploaded or replaced stay.
+    /// Drops caches, then older versions (read back ones, least recently used first; in memory only,
+    /// kept ones, oldest first, which are then no longer kept), then tables stored elsewhere, least
+    /// recently used first (any, or only <paramref name="address"/>'s when its share is the limit);
+    /// whether anything was freed. Tables being uploaded or replaced stay.
     /// </summary>
     private bool MakeRoom(long bytes, string? address)
     {
         var freed = Caches.Evict(bytes);
+        if (freed < bytes)
+        {
+            lock (_changing)
+            {
+                freed += _older.Evict(bytes - freed, address, pinnedToo: !_canEvict, NoLongerKept);
+            }
+        }
         if (freed >= bytes || !_canEvict)
         {
             return freed > 0;
@@ -193,6 +267,9 @@ internal sealed partial class TableMemory
         }
         return freed + freedTables > 0;
     }
+
+    /// <summary>An older version left memory for good (memory only, where it was its one copy): the table no longer lists it.</summary>
+    private void NoLongerKept(string id, int version) => _held.GetValueOrDefault(id)?.ForgetOlder(version);
 
     /// <summary>What a version holds must be what was reserved for it, or the budget drifts.</summary>
     private static void RequireReserved(TableContent content, MemoryReservation reservation)

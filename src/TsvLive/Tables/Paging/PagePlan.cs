@@ -28,9 +28,10 @@ internal sealed record PagePlan(
 }
 
 /// <summary>What a page is asked for: its number and size, and the view (every part optional).</summary>
-internal sealed record PageQuery(long? Page = null, int? PageSize = null, string[]? Sort = null, string[]? Filter = null, string? Q = null);
+/// <param name="Version">The version to read (a kept older one); null: the current one.</param>
+internal sealed record PageQuery(long? Page = null, int? PageSize = null, string[]? Sort = null, string[]? Filter = null, string? Q = null, int? Version = null);
 
-/// <summary>A table's current version and the rows of a view of it (<paramref name="Rows"/> null: every row, in file order).</summary>
+/// <summary>A table's version (the current one unless an older one was asked for) and the rows of a view of it (<paramref name="Rows"/> null: every row, in file order).</summary>
 internal sealed record ViewedVersion(Table Table, TableVersion Version, TableContent Content, ViewRequest View, int[]? Rows)
 {
     public long RowCount => Rows?.Length ?? Content.RowCount;

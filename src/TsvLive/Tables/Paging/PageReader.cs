@@ -44,7 +44,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
     }
 
     /// <summary>
-    /// The current version of a table and the rows of the view asked for (null: every row, in file
+    /// The version of a table asked for (the current one by default) and the rows of the view asked for (null: every row, in file
     /// order): computed, after its turn among the clients, or taken from the cache.
     /// </summary>
     /// <param name="checkContent">Checks made on the version before any view is computed.</param>
@@ -52,7 +52,7 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         Action<TableContent>? checkContent = null)
     {
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var version = table.Current;
+        var version = await store.VersionAsync(table, request.Version, cancellationToken).ConfigureAwait(false);
         var content = version.Content();
         checkContent?.Invoke(content);
         var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);

@@ -56,6 +56,28 @@ internal sealed class StoredTableReader(ITableStorage storage)
         }
     }
 
+    /// <summary>An older version kept in storage, indexed in memory (the table's fields describe it); null when it is not kept.</summary>
+    /// <exception cref="StorageUnavailableException">The storage cannot be reached.</exception>
+    public async Task<(StoredTable Table, TableContent Content)?> ReadVersionAsync(string id, int version, CancellationToken cancellationToken)
+    {
+        if (!storage.IsAvailable)
+        {
+            throw new StorageUnavailableException();
+        }
+        if (await storage.OpenVersionAsync(id, version, cancellationToken).ConfigureAwait(false) is not var (stored, bytes))
+        {
+            return null;
+        }
+        try
+        {
+            return (stored, await IndexAsync(bytes, stored.ReadWith, cancellationToken).ConfigureAwait(false));
+        }
+        catch (StoredVersionGoneException)
+        {
+            return null; // no longer kept: dropped while it was read
+        }
+    }
+
     private static async Task<TableContent> IndexAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> bytes, Separator separator, CancellationToken cancellationToken)
     {
         var ingest = new TableIngest(s_storedLimits, separator);

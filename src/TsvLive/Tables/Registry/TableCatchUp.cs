@@ -46,7 +46,7 @@ internal sealed partial class TableCatchUp(StoredTableReader reader, TableMemory
         }
         using var reservation = memory.Reserve(stored.ChargedTo, credit: table.Current.Content().HeldBytes);
         reservation.Resize(content.HeldBytes);
-        memory.Publish(table, new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo), reservation);
+        memory.Publish(table, new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo), reservation, stored.OlderSummaries);
     }
 
     [LoggerMessage(LogLevel.Warning, "Table {TableId} version {Version} could not be read; the version held is served meanwhile: {Reason}")]

@@ -17,6 +17,7 @@ internal sealed class TableStore(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Table?>>> _loading = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _storedWhileLoading = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Id, int Version), Lazy<Task<TableVersion?>>> _loadingOlder = new();
 
     /// <summary>The tables in memory.</summary>
     public int Count => memory.Count;
@@ -59,6 +60,53 @@ internal sealed class TableStore(
 
     public async ValueTask<Table> GetAsync(string? id, CancellationToken cancellationToken) =>
         await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new TableNotFoundException(TableSecrets.LooksLikeId(id) ? id : null);
+
+    /// <summary>
+    /// The table's version <paramref name="version"/> (null: the current one): the current one, or a
+    /// kept older one, read back from storage into memory while it is read (once, however many ask).
+    /// </summary>
+    /// <exception cref="VersionNotFoundException">The table does not keep that version.</exception>
+    public async ValueTask<TableVersion> VersionAsync(Table table, int? version, CancellationToken cancellationToken)
+    {
+        var current = table.Current;
+        if (version is null || version == current.Version)
+        {
+            return current;
+        }
+        if (memory.FindOlder(table, version.Value) is { } held)
+        {
+            return held;
+        }
+        if (storage.KeepsTables && table.Older.Any(v => v.Version == version))
+        {
+            var loading = _loadingOlder.GetOrAdd((table.Id, version.Value), key => new Lazy<Task<TableVersion?>>(() => LoadOlderAsync(table, key.Version)));
+            try
+            {
+                if (await loading.Value.WaitAsync(cancellationToken).ConfigureAwait(false) is { } read)
+                {
+                    return read;
+                }
+            }
+            finally
+            {
+                _loadingOlder.TryRemove(new KeyValuePair<(string, int), Lazy<Task<TableVersion?>>>((table.Id, version.Value), loading));
+            }
+        }
+        throw new VersionNotFoundException(table.Id, version.Value, [.. table.Versions.Select(v => v.Version)]);
+    }
+
+    /// <summary>An older version read back from storage and held while it is read; null when storage no longer keeps it.</summary>
+    private async Task<TableVersion?> LoadOlderAsync(Table table, int version)
+    {
+        // Shared by every asker, so no one asker's token stops it.
+        if (await reader.ReadVersionAsync(table.Id, version, CancellationToken.None).ConfigureAwait(false) is not var (stored, content))
+        {
+            return null;
+        }
+        using var reservation = memory.Reserve(stored.ChargedTo);
+        reservation.Resize(content.HeldBytes);
+        return memory.HoldOlder(table, new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo), reservation);
+    }
 
     /// <summary>
     /// Another instance stored <paramref name="version"/> of the table (0: deleted it). A copy held
@@ -107,7 +155,7 @@ internal sealed class TableStore(
         using var reservation = memory.Reserve(stored.ChargedTo);
         reservation.Resize(content.HeldBytes);
         var held = memory.HoldStored(new Table(stored.Id, Convert.FromBase64String(stored.EditKeyHash), stored.CreatedAt,
-            new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo)), reservation);
+            new TableVersion(stored.Version, stored.Name, stored.UpdatedAt, content, stored.ChargedTo), stored.OlderSummaries), reservation);
         if (_storedWhileLoading.TryRemove(id, out var newer))
         {
             held.NoteStoredVersion(newer);

@@ -9,8 +9,9 @@ namespace TsvLive.Tables.Storage;
 
 /// <summary>
 /// Tables in a directory (TsvLive:DataDirectory): <c>tables/{id}/{version}.tsv</c> holds a version's
-/// bytes exactly as uploaded, <c>tables/{id}/table.json</c> the table's metadata (edit key hash,
-/// current version, name, times). Every file is written under a temporary name, flushed to disk
+/// bytes exactly as uploaded (the current one and up to KeepVersions − 1 older ones),
+/// <c>tables/{id}/table.json</c> the table's metadata (edit key hash, current version, name, times,
+/// the older versions kept). Every file is written under a temporary name, flushed to disk
 /// and renamed into place; the metadata is renamed last and is the commit point, so a crash at any
 /// moment leaves the old state or the new one. Leftover temporary files are removed at start. A
 /// version's bytes are written while they arrive, to <c>drafts/{random}.tsv.tmp</c>
@@ -26,6 +27,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     private readonly string _drafts;
     private readonly long? _maxBytes;
     private readonly long? _maxBytesPerAddress;
+    private readonly int _keepVersions;
     private readonly ILogger<DataDirectoryStorage> _logger;
     private readonly Lock _counting = new();
     private long _bytes;
@@ -40,6 +42,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         _drafts = Path.Combine(Root, "drafts");
         _maxBytes = options.Value.MaxDiskBytes;
         _maxBytesPerAddress = (long?)(_maxBytes * options.Value.MaxDiskBytesShare);
+        _keepVersions = options.Value.KeepVersions;
         try
         {
             Directory.CreateDirectory(_tables);
@@ -67,31 +70,51 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
 
     public IVersionDraft Draft() => new VersionFileDraft(Path.Combine(_drafts, $"{Guid.NewGuid():N}.tsv{TemporarySuffix}"), _logger);
 
-    public async Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
+    public async Task<SavedVersion> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, table.Id);
         var metadata = Path.Combine(folder, MetadataFile);
         var previous = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
-        var previousBytes = previous is null ? 0 : new FileInfo(Path.Combine(folder, VersionFile(previous.Version))).Length;
-        // The disk budget and the address's share of it, counting the version this one replaces as free
-        // (it is deleted once this one is in).
-        Count(table.ChargedTo, content.SizeBytes, previousBytes, previous?.ChargedTo);
+        // The version replaced joins the older ones (those whose bytes are still there: the disk budget may have taken some).
+        var older = previous is null || previous.Version == table.Version
+            ? []
+            : new[] { AsOlder(previous, folder) }.Concat(previous.Older ?? []).Where(v => File.Exists(Path.Combine(folder, VersionFile(v.Version)))).ToList();
+        var kept = older.Take(_keepVersions - 1).ToList();
+        // The disk budget and the address's share of it, counting the versions no longer kept as free
+        // (deleted once this one is in); when it does not fit, this table's oldest versions go first.
+        while (true)
+        {
+            try
+            {
+                Count(table.ChargedTo, content.SizeBytes, [.. older.Skip(kept.Count)]);
+                break;
+            }
+            catch (TsvLiveException) when (kept.Count > 0)
+            {
+                kept.RemoveAt(kept.Count - 1);
+            }
+        }
+        var stored = table with { RowCount = content.RowCount, Older = kept };
         try
         {
-            await WriteVersionAsync(folder, table, content, draft, metadata, cancellationToken);
+            await WriteVersionAsync(folder, stored, content, draft, metadata, cancellationToken);
         }
         catch
         {
             Uncount(table.ChargedTo, content.SizeBytes);
             throw;
         }
-        if (previous is not null && previous.Version != table.Version)
+        foreach (var gone in older.Skip(kept.Count))
         {
-            File.Delete(Path.Combine(folder, VersionFile(previous.Version)));
-            Uncount(previous.ChargedTo, previousBytes);
+            File.Delete(Path.Combine(folder, VersionFile(gone.Version)));
+            Uncount(gone.ChargedTo, gone.SizeBytes);
         }
-        return table.Version;
+        return new SavedVersion(table.Version, kept);
     }
+
+    /// <summary>The current version of <paramref name="table"/> as an older one (its size read from its file).</summary>
+    private static StoredVersion AsOlder(StoredTable table, string folder) =>
+        new(table.Version, table.Name, table.RowCount, new FileInfo(Path.Combine(folder, VersionFile(table.Version))).Length, table.UpdatedAt, table.ChargedTo, table.Separator);
 
     /// <summary>
     /// The version's bytes (written while they arrived, or now), then the metadata (the commit point),
@@ -114,7 +137,14 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         FlushDirectory(folder);
     }
 
-    public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) =>
+        await OpenVersionAsync(id, version: null, cancellationToken);
+
+    public Task<StoredContent?> OpenVersionAsync(string id, int version, CancellationToken cancellationToken) =>
+        OpenVersionAsync(id, (int?)version, cancellationToken);
+
+    /// <param name="version">The version to read; null: the current one.</param>
+    private async Task<StoredContent?> OpenVersionAsync(string id, int? version, CancellationToken cancellationToken)
     {
         var metadata = Path.Combine(_tables, id, MetadataFile);
         if (!File.Exists(metadata))
@@ -122,8 +152,21 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
             return null;
         }
         var table = await ReadMetadataAsync(metadata, cancellationToken);
-        var bytes = File.OpenRead(Path.Combine(_tables, id, VersionFile(table.Version)));
-        return new StoredContent(table, ReadAllAsync(bytes, cancellationToken));
+        var described = version is null || version == table.Version ? table : table.Older?.FirstOrDefault(v => v.Version == version)?.AsTable(table);
+        if (described is null)
+        {
+            return null;
+        }
+        FileStream bytes;
+        try
+        {
+            bytes = File.OpenRead(Path.Combine(_tables, id, VersionFile(described.Version)));
+        }
+        catch (FileNotFoundException) when (described.Version != table.Version)
+        {
+            return null; // an older version the disk budget took
+        }
+        return new StoredContent(described, ReadAllAsync(bytes, cancellationToken));
     }
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync(FileStream file, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -181,25 +224,29 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     {
         var folder = Path.Combine(_tables, id);
         var metadata = Path.Combine(folder, MetadataFile);
-        var owner = File.Exists(metadata) ? (await ReadMetadataAsync(metadata, cancellationToken)).ChargedTo : null;
-        var bytes = Directory.EnumerateFiles(folder, "*.tsv").Sum(f => new FileInfo(f).Length);
+        var table = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
+        var owners = table is null ? [] : new[] { (table.Version, table.ChargedTo) }.Concat((table.Older ?? []).Select(v => (v.Version, v.ChargedTo))).ToList();
+        var files = Directory.EnumerateFiles(folder, "*.tsv").Select(f => (Path.GetFileName(f), new FileInfo(f).Length)).ToList();
         Directory.Delete(folder, recursive: true);
-        Uncount(owner, bytes);
+        foreach (var (name, length) in files)
+        {
+            Uncount(owners.FirstOrDefault(o => VersionFile(o.Version) == name).ChargedTo, length);
+        }
     }
 
     /// <summary>
     /// Counts a version's bytes before they are written, or refuses them: over MaxDiskBytes, or over the
-    /// address's share of it. <paramref name="freed"/> bytes of <paramref name="freedBy"/> go once it is in.
+    /// address's share of it. The <paramref name="freed"/> versions' bytes go once it is in.
     /// </summary>
-    private void Count(string owner, long bytes, long freed, string? freedBy)
+    private void Count(string owner, long bytes, IReadOnlyList<StoredVersion> freed)
     {
         lock (_counting)
         {
-            if (_bytes + bytes - freed > _maxBytes)
+            if (_bytes + bytes - freed.Sum(v => v.SizeBytes) > _maxBytes)
             {
                 throw new StorageFullException(_maxBytes.Value);
             }
-            var ownerHolds = _bytesBy.GetValueOrDefault(owner) - (freedBy == owner ? freed : 0);
+            var ownerHolds = _bytesBy.GetValueOrDefault(owner) - freed.Where(v => v.ChargedTo == owner).Sum(v => v.SizeBytes);
             if (ownerHolds + bytes > _maxBytesPerAddress)
             {
                 throw new StorageShareFullException(_maxBytesPerAddress.Value);
@@ -296,19 +343,21 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                 continue;
             }
             var table = ReadMetadataAsync(metadata, CancellationToken.None).GetAwaiter().GetResult();
-            var current = VersionFile(table.Version);
+            var kept = new[] { (table.Version, table.ChargedTo) }.Concat((table.Older ?? []).Select(v => (v.Version, v.ChargedTo)))
+                .ToDictionary(v => VersionFile(v.Version), v => v.ChargedTo, StringComparer.Ordinal);
             foreach (var file in Directory.EnumerateFiles(folder, "*.tsv"))
             {
-                if (Path.GetFileName(file) != current)
+                if (!kept.TryGetValue(Path.GetFileName(file), out var owner))
                 {
-                    // A replacement whose bytes were renamed into place but whose metadata was not: not committed.
+                    // A replacement whose bytes were renamed into place but whose metadata was not (not
+                    // committed), or an older version no longer kept whose deletion a crash interrupted.
                     File.Delete(file);
                     LogLeftoverRemoved(file);
                     continue;
                 }
                 var length = new FileInfo(file).Length;
                 _bytes += length;
-                _bytesBy[table.ChargedTo] = _bytesBy.GetValueOrDefault(table.ChargedTo) + length;
+                _bytesBy[owner] = _bytesBy.GetValueOrDefault(owner) + length;
             }
         }
     }

@@ -27,13 +27,20 @@ internal interface ITableStorage
     /// replacements finishing at once on two instances get two versions). Returns the version stored.
     /// <paramref name="draft"/> is what <see cref="Draft"/> gave for this upload (it may hold the bytes already).
     /// </summary>
-    Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken);
+    /// <returns>The version stored, and the older versions kept besides it (newest first, at most KeepVersions − 1).</returns>
+    Task<SavedVersion> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken);
 
     /// <summary>Starts storing an upload's bytes while they arrive; a storage that stores whole versions gives <see cref="NoDraft"/>.</summary>
     IVersionDraft Draft();
 
     /// <summary>The stored table with this id and the bytes of its current version, or null.</summary>
     Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored table with the bytes of one of its kept versions (the current one or an older one),
+    /// the table's fields describing that version; null when there is no such table or version.
+    /// </summary>
+    Task<StoredContent?> OpenVersionAsync(string id, int version, CancellationToken cancellationToken);
 
     /// <summary>Whether the storage can take a new version now; the reason when not (for /readyz).</summary>
     Task<string?> ProblemAsync(CancellationToken cancellationToken);
@@ -68,11 +75,37 @@ internal sealed record StoredTable(
     string Name,
     DateTimeOffset UpdatedAt,
     string ChargedTo,
-    string? Separator = null)
+    string? Separator = null,
+    long? RowCount = null,
+    IReadOnlyList<StoredVersion>? Older = null)
 {
+    /// <summary>The older versions kept, as the versions list says them.</summary>
+    public IReadOnlyList<VersionSummary> OlderSummaries => [.. (Older ?? []).Select(v => v.Summary)];
+
     /// <summary>The separator to read the stored bytes with.</summary>
     public Text.Separator ReadWith => Text.SeparatorNames.TryParse(Separator, out var separator) ? separator.Value : Text.Separator.Tab;
 }
+
+/// <summary>An older version kept besides the current one: what the versions list says of it, and how to read it.</summary>
+/// <param name="RowCount">Null for a version stored before versions were kept (its count was not written down).</param>
+internal sealed record StoredVersion(
+    int Version,
+    string Name,
+    long? RowCount,
+    long SizeBytes,
+    DateTimeOffset UpdatedAt,
+    string ChargedTo,
+    string? Separator)
+{
+    public VersionSummary Summary => new(Version, Name, RowCount, SizeBytes, UpdatedAt);
+
+    /// <summary>The table's fields as they were when this version was current.</summary>
+    public StoredTable AsTable(StoredTable current) =>
+        current with { Version = Version, Name = Name, UpdatedAt = UpdatedAt, ChargedTo = ChargedTo, Separator = Separator, RowCount = RowCount, Older = null };
+}
+
+/// <summary>What <see cref="ITableStorage.SaveAsync"/> stored: the version's number and the older versions kept (newest first).</summary>
+internal sealed record SavedVersion(int Version, IReadOnlyList<StoredVersion> Older);
 
 /// <summary>A stored table and the bytes of its current version, read chunk by chunk (once).</summary>
 internal sealed record StoredContent(StoredTable Table, IAsyncEnumerable<ReadOnlyMemory<byte>> Bytes);
@@ -91,11 +124,15 @@ internal sealed class MemoryOnlyStorage : ITableStorage
 
     public bool KeepsTables => false;
 
-    public Task<int> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken) => Task.FromResult(table.Version);
+    /// <summary>Nothing is stored; memory keeps the older versions itself (<see cref="Memory.TableMemory"/>).</summary>
+    public Task<SavedVersion> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken) =>
+        Task.FromResult(new SavedVersion(table.Version, []));
 
     public IVersionDraft Draft() => NoDraft.Instance;
 
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
+
+    public Task<StoredContent?> OpenVersionAsync(string id, int version, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
 
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 

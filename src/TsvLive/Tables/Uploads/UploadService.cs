@@ -128,7 +128,7 @@ internal sealed partial class UploadService(
         }
         var tableName = name is null ? table.Current.Name : TableNames.Clean(name, options.Value.MaxNameLength);
         var replacedAt = clock.GetUtcNow();
-        int stored;
+        SavedVersion stored;
         try
         {
             // One replacement at a time per instance; a store shared with other instances may give a later version.
@@ -139,8 +139,8 @@ internal sealed partial class UploadService(
             events.ReplacementAbandoned(table.Id);
             throw;
         }
-        var version = new TableVersion(stored, tableName, replacedAt, content, uploader.AddressKey);
-        var published = memory.Publish(table, version, reservation);
+        var version = new TableVersion(stored.Version, tableName, replacedAt, content, uploader.AddressKey);
+        var published = memory.Publish(table, version, reservation, storage.KeepsTables ? [.. stored.Older.Select(v => v.Summary)] : null);
         if (published)
         {
             // (Not published: another instance's newer version is current already, and was announced.)
@@ -204,7 +204,7 @@ internal sealed partial class UploadService(
     /// Stores a finished version before it is published. When storing fails, the upload fails with a
     /// clear error (its reservation gives the memory back); what was stored and published before stays.
     /// </summary>
-    private async Task<int> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, IVersionDraft draft, string chargedTo,
+    private async Task<SavedVersion> StoreAsync(Table table, int version, string name, DateTimeOffset at, TableContent content, IVersionDraft draft, string chargedTo,
         CancellationToken cancellationToken)
     {
         try
