@@ -14,11 +14,15 @@ internal static class ChangeFinder
     /// <summary>How many rows the quick look for key columns reads (a column with a repeat or an empty cell there is no key).</summary>
     private const int KeySampleRows = 65_536;
 
+    /// <summary>What comparing holds per row of both versions while it runs (hashes, keys, the key index, matches).</summary>
+    private const long WorkingBytesPerRow = 48;
+
     public static TableChanges Find(int fromVersion, TableContent from, int toVersion, TableContent to, WorkingMemory memory, CancellationToken cancellationToken)
     {
         var (common, added, removed) = PairColumns(from.Columns, to.Columns);
-        // Per row while computing: a hash of each side's rows and, for a key column, of its cells.
-        if (!memory.TryUse(16 * (from.RowCount + to.RowCount)))
+        // Per row while computing: a hash of each side's rows and, for a key column, of its cells and the
+        // old rows by key (an open-addressing table up to four times the rows), the matches: about 48 bytes.
+        if (!memory.TryUse(WorkingBytesPerRow * (from.RowCount + to.RowCount)))
         {
             throw new Errors.NoRoomToCompareException();
         }

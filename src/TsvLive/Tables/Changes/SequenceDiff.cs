@@ -10,7 +10,7 @@ internal readonly record struct Hunk(int A, int AEnd, int B, int BEnd);
 /// a stretch without anchors (duplicated rows, or nothing in common) goes to Myers' O(ND) algorithm,
 /// which finds a shortest edit script. Linear in the rows plus n·log n for the anchors, whatever the
 /// table's size, when the changes are scattered; a stretch whose shortest script would be longer than
-/// <see cref="MaxMyersEdits"/> is given as one replaced stretch.
+/// <see cref="MaxMyersEdits"/> is walked on both sides together instead (<see cref="Resynchronize"/>).
 /// </summary>
 internal static class SequenceDiff
 {
@@ -152,7 +152,7 @@ internal static class SequenceDiff
     /// Myers' greedy algorithm (1986) on one stretch: the furthest reaching path on each diagonal for
     /// d = 0, 1, … edits, every step's frontier kept (2d + 1 numbers) to walk the shortest script back;
     /// past <see cref="MaxMyersEdits"/> edits (fewer on a long stretch, see <see cref="MaxMyersWork"/>)
-    /// the stretch is one replaced hunk.
+    /// it gives up and the stretch is resynchronized.
     /// </summary>
     private static void Myers(ReadOnlySpan<long> a, int a0, int a1, ReadOnlySpan<long> b, int b0, int b1, List<Hunk> hunks)
     {
@@ -185,7 +185,7 @@ internal static class SequenceDiff
         }
         if (found < 0)
         {
-            Add(hunks, new Hunk(a0, a1, b0, b1));
+            Resynchronize(a, a0, a1, b, b0, b1, hunks);
             return;
         }
         // Walk back from (n, m): each step is one edit and the diagonal run before it.
@@ -218,6 +218,75 @@ internal static class SequenceDiff
             (pa, pb) = (x + length, y + length);
         }
         Add(hunks, new Hunk(a0 + pa, a1, b0 + pb, b1));
+    }
+
+    /// <summary>How far <see cref="Resynchronize"/> looks ahead (in rows, on both sides together) for where the sides agree again.</summary>
+    private const int ResyncWindow = 256;
+
+    /// <summary>How many rows in a row must agree for a place to count as where the sides agree again.</summary>
+    private const int ResyncRun = 4;
+
+    /// <summary>
+    /// For a long stretch without anchors whose shortest script is too long to look for (a file of
+    /// rows repeated many times over): both sides are walked together; where they differ, the nearest
+    /// place (fewest rows skipped on both sides together, up to <see cref="ResyncWindow"/>) where
+    /// <see cref="ResyncRun"/> rows agree again ends a short stretch, which Myers' algorithm then diffs
+    /// exactly. Not always the shortest script for the whole, but linear, and exact for scattered edits.
+    /// </summary>
+    private static void Resynchronize(ReadOnlySpan<long> a, int a0, int a1, ReadOnlySpan<long> b, int b0, int b1, List<Hunk> hunks)
+    {
+        var (i, j) = (a0, b0);
+        while (i < a1 && j < b1)
+        {
+            if (a[i] == b[j])
+            {
+                i++;
+                j++;
+                continue;
+            }
+            var (skipA, skipB) = NearestAgreement(a, i, a1, b, j, b1);
+            // A short stretch (at most the window on each side): Myers finds its shortest script at once.
+            Myers(a, i, i + skipA, b, j, j + skipB, hunks);
+            (i, j) = (i + skipA, j + skipB);
+        }
+        Add(hunks, new Hunk(i, a1, j, b1));
+    }
+
+    /// <summary>How many rows to skip on each side to where they agree again (both sides' whole window when nowhere near).</summary>
+    private static (int A, int B) NearestAgreement(ReadOnlySpan<long> a, int i, int a1, ReadOnlySpan<long> b, int j, int b1)
+    {
+        for (var d = 1; d <= ResyncWindow; d++)
+        {
+            // Skips p on the old side and q on the new, p + q = d: equal ones first (changed rows), then the more lopsided.
+            for (var spread = d % 2; spread <= d; spread += 2)
+            {
+                var (longer, shorter) = ((d + spread) / 2, (d - spread) / 2);
+                if (AgreeAt(a, i + longer, a1, b, j + shorter, b1))
+                {
+                    return (longer, shorter);
+                }
+                if (spread > 0 && AgreeAt(a, i + shorter, a1, b, j + longer, b1))
+                {
+                    return (shorter, longer);
+                }
+            }
+        }
+        return (Math.Min(ResyncWindow, a1 - i), Math.Min(ResyncWindow, b1 - j));
+    }
+
+    /// <summary>Whether <see cref="ResyncRun"/> rows from <paramref name="i"/> and <paramref name="j"/> agree (or agree up to an end).</summary>
+    private static bool AgreeAt(ReadOnlySpan<long> a, int i, int a1, ReadOnlySpan<long> b, int j, int b1)
+    {
+        if (i >= a1 || j >= b1)
+        {
+            return false;
+        }
+        var run = 0;
+        while (run < ResyncRun && i + run < a1 && j + run < b1 && a[i + run] == b[j + run])
+        {
+            run++;
+        }
+        return run == ResyncRun || (run > 0 && (i + run == a1 || j + run == b1));
     }
 
     /// <summary>How often each hash occurs on each side of a stretch, and where (open addressing, no allocation per row).</summary>
