@@ -37,15 +37,15 @@ export function createDownloadMenu() {
   });
 
   return {
-    /** Offers the current view's <rows> rows of table <id> (named <name>). */
-    show(id, name, view, rows) {
+    /** Offers the current view's <rows> rows of table <id> (named <name>), of an older <version> when given. */
+    show(id, name, view, rows, version = null) {
       const base = `/api/tables/${encodeURIComponent(id)}`;
-      const query = viewQuery(view);
+      const query = [...viewQuery(view), ...(version ? [`version=${version}`] : [])];
       const items = formats
         .filter(({ format }) => format !== "xlsx" || rows <= excelRows)
         .map(({ format, name: formatName }) =>
           link(`${base}/export?${[`format=${format}`, ...query].join("&")}`, `Download ${plural(rows, "row", "rows")} as ${formatName}`));
-      items.push(link(`${base}/file`, `Download the original file (${name})`));
+      items.push(link(`${base}/file${version ? `?version=${version}` : ""}`, `Download the original file (${name}${version ? `, version ${version}` : ""})`));
       $("download-list").replaceChildren(...items);
     },
   };

@@ -34,9 +34,11 @@ function numericColumns(columns, rows) {
  * header(th, name, c) fills a header cell (sort and menu buttons); rowNumbers are each row's
  * 1-based record number in the file; find, when set, is highlighted in the cells; truncated lists
  * the cells the page carries cut ({ row, column, length }), each offered whole at cellLink(rowNumber,
- * column); empty ({ text, clear }) is what a page without rows says, with a button to clear the view.
+ * column); empty ({ text, clear }) is what a page without rows says, with a button to clear the view;
+ * marks(rowNumber) says what changed in a row since an earlier version ({ added } or { changed: Map of
+ * 1-based column to the text it had }), shown by a sign and, for screen readers, in words.
  */
-export function renderGrid(table, { columns, rows, rowNumbers, header, find = "", truncated = [], cellLink, empty }) {
+export function renderGrid(table, { columns, rows, rowNumbers, header, find = "", truncated = [], cellLink, empty, marks = () => null }) {
   const isNumeric = numericColumns(columns, rows);
   const headRow = document.createElement("tr");
   const corner = document.createElement("th");
@@ -74,9 +76,15 @@ export function renderGrid(table, { columns, rows, rowNumbers, header, find = ""
     number.className = "row-number";
     number.textContent = formatCount(rowNumbers[i]);
     tr.append(number);
+    const mark = marks(rowNumbers[i]);
+    if (mark?.added) {
+      tr.classList.add("row-added");
+      number.prepend(hiddenWords("Added row "));
+    }
     row.forEach((cell, c) => {
       const td = document.createElement("td");
       td.dir = "auto";
+      const was = mark?.changed?.get(c + 1);
       const cut = cuts.get(`${i}:${c + 1}`);
       if (cut) {
         td.append(wholeCellLink(cellLink(rowNumbers[i], c + 1), cut.length));
@@ -98,6 +106,11 @@ export function renderGrid(table, { columns, rows, rowNumbers, header, find = ""
         // Only spaces: shown as such, so it does not pass for an empty cell.
         td.className = "blank";
         td.title = plural(cell.length, "space", "spaces");
+      }
+      if (was !== undefined) {
+        td.classList.add("cell-changed");
+        td.prepend(hiddenWords(`Changed, was “${was}”: `));
+        td.title = `Was: ${was}`;
       }
       tr.append(td);
     });
@@ -230,4 +243,12 @@ export function enableExpandingCells(table) {
     button.setAttribute("aria-expanded", String(expanded));
     button.setAttribute("aria-label", expanded ? "Fold the cell" : "Show the whole cell");
   });
+}
+
+/** Words for screen readers only (what a sign or a colour shows the eye). */
+export function hiddenWords(text) {
+  const span = document.createElement("span");
+  span.className = "visually-hidden";
+  span.textContent = text;
+  return span;
 }

@@ -55,8 +55,14 @@ export function createRowsSource(hub) {
 
   return {
     rows,
-    /** The table's metadata over HTTP (while live, watching the table gives it). */
-    info: (id) => overHttp(`/api/tables/${encodeURIComponent(id)}`).promise,
+    /** The table's metadata over HTTP (while live, watching the table gives it); of an older version when given. */
+    info: (id, version = null) => overHttp(`/api/tables/${encodeURIComponent(id)}${version ? `?version=${version}` : ""}`).promise,
+    /** The versions kept, newest first. */
+    versions: (id) => overHttp(`/api/tables/${encodeURIComponent(id)}/versions`).promise,
+    /** A page of the changes between two versions ({ from, to, page, pageSize }). */
+    changes: (id, request) => (live()
+      ? hub.connection.invoke("GetChanges", id, request)
+      : overHttp(`/api/tables/${encodeURIComponent(id)}/changes?from=${request.from}&to=${request.to}&page=${request.page}&pageSize=${request.pageSize}`).promise),
     /** A column's stats. */
     stats: (id, column) => (live()
       ? hub.connection.invoke("GetColumnStats", id, column)
@@ -86,6 +92,6 @@ function overHttp(path) {
 }
 
 /** The rows endpoint's query: the view as the address writes it, and the page. */
-function query({ page, pageSize, sort = [], filter = [], q = null }) {
-  return [...viewQuery({ sort, filter, q: q ?? "" }), `page=${page}`, `pageSize=${pageSize}`].join("&");
+function query({ page, pageSize, sort = [], filter = [], q = null, version = null }) {
+  return [...viewQuery({ sort, filter, q: q ?? "" }), `page=${page}`, `pageSize=${pageSize}`, ...(version ? [`version=${version}`] : [])].join("&");
 }

@@ -1,7 +1,9 @@
 // The table page, /t/{id}: opens a table (live, or over HTTP until the hub connects), shows its pages
 // and views, follows replacements, and keeps the address in step. The parts on screen have modules of
-// their own: the pager, the view bar, the header cells, the share panel, the address.
+// their own: the pager, the view bar, the header cells, the share panel, the address, the version
+// menu (an older version, read-only) and what changed.
 
+import { createChanges } from "./changes.js";
 import { createDownloadMenu } from "./download-menu.js";
 import { editKeyFor, forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
 import { capitalize, formatBytes, formatCount, plural, rowsText } from "./format.js";
@@ -17,6 +19,7 @@ import { createRowsSource } from "./rows.js";
 import { createSharePanel } from "./share-panel.js";
 import { defaultPageSize, hasView, readAddress, tableLink, viewLink, writeAddress } from "./table-address.js";
 import { listenToTable } from "./table-events.js";
+import { createVersions } from "./versions.js";
 import { createViewBar, emptyMessage, selects } from "./view-bar.js";
 import { addFilters, emptyView, fitView, followColumns, sameView, setSort, toggleSort } from "./view-state.js";
 
@@ -32,6 +35,8 @@ export function createTableView(hub, { onMissing }) {
   const state = {
     id: null, name: "", version: 0, complete: true, page: 1, pageSize: defaultPageSize, totalPages: 1, rowsOnPage: 0, editKey: null, request: 0,
     view: emptyView, columns: [], columnTypes: [], watching: false, keyChecked: false,
+    // The older version on screen (null: the latest, state.version), and the last page drawn (drawn again with marks).
+    viewing: null, shown: null,
   };
   const notices = createNotices($("notice"));
   const columnMenu = createColumnMenu($("column-menu"), {
@@ -64,6 +69,8 @@ export function createTableView(hub, { onMissing }) {
   }));
   const readAs = createReadAs(notices, () => ({ id: state.id, editKey: state.editKey ?? editKeyFor(state.id) }));
   const downloads = createDownloadMenu();
+  const versions = createVersions(source, notices, { table: () => ({ id: state.id }), choose: openVersion });
+  const changes = createChanges(source, notices, { table: () => ({ id: state.id }), redraw: () => state.shown && showPage(state.shown) });
   const presenting = createPresenting(hub, notices, {
     table: () => ({ id: state.id, page: state.page, pageSize: state.pageSize, view: state.view }),
     moveTo(position) {
@@ -82,10 +89,18 @@ export function createTableView(hub, { onMissing }) {
   listenToTable(connection, () => state.id, {
     replaced(info) {
       // An older or repeated notice (with several instances, two replacements can be told in either order) changes nothing.
-      if (info.version > state.version) {
-        share.replacementEnded();
-        showReplacement(info);
+      if (info.version <= state.version) {
+        return;
       }
+      share.replacementEnded();
+      if (state.viewing !== null) {
+        // Reading an older version: it stays on screen; the menu and the mark count the new one.
+        state.version = info.version;
+        versions.show(state.version, state.viewing);
+        notices.show(`Version ${formatCount(info.version)} has arrived; you are still viewing version ${formatCount(state.viewing)}.`);
+        return;
+      }
+      showReplacement(info);
     },
     progress(bytesReceived, rowCount) {
       if (share.replacingHere) {
@@ -155,9 +170,12 @@ export function createTableView(hub, { onMissing }) {
     }
     const before = { version: state.version, columns: state.columns, types: state.columnTypes };
     if (await watch({ lostIfMissing: before.version !== 0 })) {
-      const replaced = state.version !== before.version && before.version !== 0;
+      const replaced = state.version !== before.version && before.version !== 0 && state.viewing === null;
       const notes = replaced ? followView(before) : [];
-      await Promise.all([loadPage(state.page, { push: false, replacedWith: replaced ? state.version : null, notes }), verifyEditKey()]);
+      await Promise.all([
+        loadPage(state.page, { push: false, replacedWith: replaced ? state.version : null, replacedFrom: before.version, notes }),
+        verifyEditKey(),
+      ]);
     }
   }
 
@@ -223,11 +241,23 @@ export function createTableView(hub, { onMissing }) {
 
   /** A new version: the view follows its columns (and says what it could not keep), then the page is read again. */
   function showReplacement(info) {
-    const before = { columns: state.columns, types: state.columnTypes };
+    const before = { version: state.version, columns: state.columns, types: state.columnTypes };
     showInfo(info);
     const notes = followView(before);
     columnMenu.tableChanged(state.columns, state.columnTypes);
-    loadPage(state.page, { push: false, replacedWith: info.version, notes });
+    changes.close();
+    loadPage(state.page, { push: false, replacedWith: info.version, replacedFrom: before.version, notes });
+  }
+
+  /** Opens a kept version (null: the latest); an older one is read-only, and its place in the address. */
+  function openVersion(version) {
+    if (version === state.viewing || !presenting.mayMoveOnItsOwn()) {
+      versions.show(state.version, state.viewing);
+      return;
+    }
+    state.viewing = version;
+    changes.close();
+    loadPage(state.page, { push: true });
   }
 
   /** Moves the view to the new version's columns; the sentences say what changed. */
@@ -254,10 +284,11 @@ export function createTableView(hub, { onMissing }) {
 
   /**
    * Shows a page. push: a new history entry (a step the user took); replacedWith: the version a
-   * replacement just brought, said in the notice with the notes on the view; busyText: what the
-   * page says (after a moment) while the server computes a view.
+   * replacement just brought (replacedFrom: the one shown before), said in the notice with the notes
+   * on the view and an offer to show what changed; busyText: what the page says (after a moment)
+   * while the server computes a view.
    */
-  async function loadPage(page, { push = true, replacedWith = null, notes = [], busyText = null } = {}) {
+  async function loadPage(page, { push = true, replacedWith = null, replacedFrom = null, notes = [], busyText = null } = {}) {
     if (!state.id) {
       return;
     }
@@ -267,7 +298,7 @@ export function createTableView(hub, { onMissing }) {
     viewBar.busy(busyText, () => state.request === request);
     try {
       const rows = (number) => source.rows(state.id, {
-        page: number, pageSize: state.pageSize, sort: state.view.sort, filter: state.view.filter, q: state.view.q || null,
+        page: number, pageSize: state.pageSize, sort: state.view.sort, filter: state.view.filter, q: state.view.q || null, version: state.viewing,
       });
       let result = await rows(wanted);
       if (result.rows.length === 0 && result.page > result.totalPages) {
@@ -279,15 +310,22 @@ export function createTableView(hub, { onMissing }) {
       }
       const moved = result.page !== wanted;
       showPage(result);
-      sayWhatChanged(result, { wanted, moved, replacedWith, notes });
+      sayWhatChanged(result, { wanted, moved, replacedWith, replacedFrom, notes });
       // A move the user did not ask for gets its own history entry, so Back returns to where they were.
-      writeAddress(result.page, state.pageSize, state.view, push || moved);
+      writeAddress(result.page, state.pageSize, state.view, push || moved, state.viewing);
       $("table-error").hidden = true;
       if (focusWasOnPager) {
         pager.keepFocus();
       }
     } catch (error) {
       if (request !== state.request || describeError(error).code === "superseded") {
+        return;
+      }
+      if (describeError(error).code === "version-not-found" && state.viewing !== null) {
+        // A link to a version no longer kept: the latest instead, and why.
+        state.viewing = null;
+        notices.show(`${describeError(error).message} Showing the latest version.`, { lasting: true });
+        loadPage(1, { push: false });
         return;
       }
       if (describeError(error).code === "invalid-page-request" && /^(sort|filter|q):/.test(describeError(error).message)) {
@@ -303,7 +341,7 @@ export function createTableView(hub, { onMissing }) {
   }
 
   /** The notice after a page: a replacement, a page that no longer exists, and the notes on the view. */
-  function sayWhatChanged(result, { wanted, moved, replacedWith, notes }) {
+  function sayWhatChanged(result, { wanted, moved, replacedWith, replacedFrom, notes }) {
     const said = [];
     if (replacedWith !== null) {
       said.push(moved
@@ -312,12 +350,15 @@ export function createTableView(hub, { onMissing }) {
     } else if (moved) {
       said.push(`There is no page ${formatCount(wanted)} any more; this is the last page, ${formatCount(result.page)}.`);
     }
+    const action = replacedWith !== null && replacedFrom > 0
+      ? { label: "What changed", run: () => changes.open(replacedFrom, replacedWith) }
+      : null;
     if (notes.length > 0) {
       // Notes on the view stay until dismissed: they say why the rows are not what the viewer chose.
       const sentences = [...said, ...notes].map((text) => capitalize(/[.!?]$/.test(text) ? text : `${text}.`));
-      notices.show(sentences.join(" "), { lasting: true });
+      notices.show(sentences.join(" "), { lasting: true, action });
     } else if (said.length > 0) {
-      notices.show(said[0]);
+      notices.show(said[0], { action });
     }
   }
 
@@ -375,10 +416,13 @@ export function createTableView(hub, { onMissing }) {
   }
 
   function showPage(page) {
+    state.shown = page;
     state.page = page.page;
     state.totalPages = page.totalPages;
     state.rowsOnPage = page.rows.length;
-    state.version = page.version;
+    if (state.viewing === null) {
+      state.version = page.version;
+    }
     state.complete = page.complete;
     state.columns = page.columns;
     // The header control that had focus gets it back once the header is drawn anew (keyboard sorting).
@@ -387,7 +431,7 @@ export function createTableView(hub, { onMissing }) {
     renderGrid($("grid"), {
       columns: page.columns, rows: page.rows, rowNumbers: page.rowNumbers, header: headerCell, find: state.view.q,
       truncated: page.truncated ?? [], cellLink: (row, column) => `/api/tables/${encodeURIComponent(state.id)}/cells/${row}/${column}`,
-      empty: emptyMessage(state.view),
+      empty: emptyMessage(state.view), marks: (rowNumber) => changes.marks(rowNumber, page.version),
     });
     if (refocus) {
       $("grid").querySelector(`thead button.${refocus.kind.split(" ")[0]}[data-column="${refocus.column}"]`)?.focus();
@@ -395,7 +439,8 @@ export function createTableView(hub, { onMissing }) {
     columnMenu.reanchor((column) => $("grid").querySelector(`thead button.menu[data-column="${column}"]`));
     viewBar.show(page, state.columns);
     share.showViewLink(hasView(state.page, state.pageSize, state.view));
-    downloads.show(state.id, state.name, state.view, page.totalRows);
+    downloads.show(state.id, state.name, state.view, page.totalRows, state.viewing);
+    versions.show(state.version, state.viewing);
     presenting.moved();
     pager.show(page.page, page.totalPages, state.pageSize);
     $("table-version").textContent = `Version ${page.version}`;
@@ -414,6 +459,7 @@ export function createTableView(hub, { onMissing }) {
   function showAddress() {
     const asked = readAddress();
     state.view = asked.view;
+    state.viewing = asked.version;
     state.page = asked.page;
     state.pageSize = asked.pageSize;
     viewBar.showFind(state.view.q);

@@ -107,11 +107,11 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
 
         await editor.GetByLabel("Replace file").SetInputFilesAsync(new FilePayload { Name = "v2.tsv", MimeType = "text/plain", Buffer = Tsv.Numbered(5, prefix: "new") });
 
-        await Expect(viewer.Locator("#notice")).ToHaveTextAsync("Replaced with version 2");
+        await Expect(viewer.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 2");
         await Expect(viewer.Locator("#grid tbody tr")).ToHaveCountAsync(5);
         await Expect(viewer.Locator("#grid tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync("new 1");
         await Expect(viewer.Locator("#table-version")).ToHaveTextAsync("Version 2");
-        await Expect(editor.Locator("#notice")).ToHaveTextAsync("Replaced with version 2");
+        await Expect(editor.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 2");
         await Screenshots.SaveAsync(viewer, "replaced");
     }
 
@@ -284,7 +284,7 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
         replace.Headers.Add("X-Edit-Key", editKey);
         (await http.SendAsync(replace, Ct)).EnsureSuccessStatusCode();
 
-        await Expect(page.Locator("#notice")).ToHaveTextAsync("Replaced with version 2");
+        await Expect(page.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 2");
         await Expect(page.Locator("#grid tbody tr")).ToHaveCountAsync(4);
         await Expect(page.Locator("#grid tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync("after 1");
     }

@@ -74,7 +74,7 @@ public sealed class ExploringTests(TsvLiveFactory app, ChromiumFixture chromium)
         }
         await ReplaceOverHttpAsync(id, editKey, Tsv.Utf8(narrow.ToString()));
 
-        await Expect(viewer.Locator("#notice")).ToHaveTextAsync(
+        await Expect(viewer.Locator("#notice .notice-text")).ToHaveTextAsync(
             "Replaced with version 2. “c8” is no longer in the table, so its sort and filter “c8 ≥ 3” was removed.");
         await Expect(viewer.Locator("#table-version")).ToHaveTextAsync("Version 2");
         await Expect(viewer.Locator("#grid thead th")).ToHaveCountAsync(6);
@@ -114,7 +114,7 @@ public sealed class ExploringTests(TsvLiveFactory app, ChromiumFixture chromium)
 
         // qty gains "n/a": it becomes text, where "> 100" would compare text ("37" > "100").
         await ReplaceOverHttpAsync(id, editKey, Prices(qty: i => i % 10 == 0 ? "n/a" : $"{i * 10}"));
-        await Expect(viewer.Locator("#notice")).ToHaveTextAsync(
+        await Expect(viewer.Locator("#notice .notice-text")).ToHaveTextAsync(
             "Replaced with version 2. “qty” now holds text values, so the filter “qty > 100” was removed (it would compare something else now).");
         await Expect(viewer.Locator("#filters")).ToBeHiddenAsync();
         await Expect(viewer.Locator("#grid tbody tr")).ToHaveCountAsync(30);
@@ -127,7 +127,7 @@ public sealed class ExploringTests(TsvLiveFactory app, ChromiumFixture chromium)
             v3.Append($"n{i}\t{i * 7 % 31}\n");
         }
         await ReplaceOverHttpAsync(id, editKey, Tsv.Utf8(v3.ToString()));
-        await Expect(viewer.Locator("#notice")).ToHaveTextAsync("Replaced with version 3. “price” moved to column 2; the view follows it.");
+        await Expect(viewer.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 3. “price” moved to column 2; the view follows it.");
         await Expect(viewer.Locator("#grid thead th").Nth(2)).ToHaveAttributeAsync("aria-sort", "descending");
         await Expect(viewer.Locator("#grid tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync("30");
         await Expect(viewer).ToHaveURLAsync(new Regex(@"\?sort=2:desc&page=1$"));
@@ -319,7 +319,7 @@ public sealed class ExploringTests(TsvLiveFactory app, ChromiumFixture chromium)
         await page.EvaluateAsync("() => { window.__offline = false; }");
         await Expect(page.Locator("#connection-state")).ToHaveTextAsync("Live", new() { Timeout = 20_000 });
         await ReplaceOverHttpAsync(id, editKey, Tsv.Utf8("item\tqty\twhen\nfig\t9\t2024-03-03\n"));
-        await Expect(page.Locator("#notice")).ToHaveTextAsync("Replaced with version 2");
+        await Expect(page.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 2");
         await Expect(FirstColumn(page)).ToHaveTextAsync(["fig"]);
     }
 

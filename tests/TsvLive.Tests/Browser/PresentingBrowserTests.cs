@@ -31,6 +31,7 @@ public sealed class PresentingBrowserTests(TsvLiveFactory app, ChromiumFixture c
         await presenter.GetByRole(AriaRole.Button, new() { Name = "value", Exact = true }).ClickAsync(); // descending
         await Expect(FirstColumn(follower).First).ToHaveTextAsync("500");
         await Expect(follower.Locator("thead th").Nth(3)).ToHaveAttributeAsync("aria-sort", "descending");
+        await Screenshots.SaveAsync(follower, "following");
 
         // Paging on its own asks first; saying yes stops following.
         follower.Dialog += (_, dialog) => dialog.AcceptAsync();

@@ -212,7 +212,7 @@ public sealed class RealUseTests(TsvLiveFactory app, ChromiumFixture chromium)
         var owner = await OpenAsync($"/t/{id}#key={editKey}");
         var replace = owner.GetByLabel("Replace file");
         await replace.SetInputFilesAsync(new FilePayload { Name = "v2.tsv", MimeType = "text/plain", Buffer = Tsv.Numbered(4) });
-        await Expect(owner.Locator("#notice")).ToHaveTextAsync("Replaced with version 2");
+        await Expect(owner.Locator("#notice .notice-text")).ToHaveTextAsync("Replaced with version 2");
 
         await replace.SetInputFilesAsync(new FilePayload { Name = "photo.tsv", MimeType = "text/plain", Buffer = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] });
 
