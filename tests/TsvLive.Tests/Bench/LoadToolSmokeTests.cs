@@ -34,7 +34,7 @@ public sealed class LoadToolSmokeTests
     }
 
     [Fact]
-    public async Task TheViewScenarioAndItsDuckDbComparisonTheMixedLoadAndTheExportsRun()
+    public async Task TheViewScenarioAndItsDuckDbComparisonTheMixedLoadTheExportsAndTheChangesRun()
     {
         // As its own process, as the tool starts it: the mixed load reads the server's /metrics, which in
         // this test process would also see other hosts' meters of the same name.
@@ -44,6 +44,7 @@ public sealed class LoadToolSmokeTests
         await new ViewScenarios(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
         await new MixedLoadScenario(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
         await new ExportScenario(server, LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
+        await new ChangesScenario(server, LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
 
         var text = report.ToString();
         Assert.Contains("- filter `gt` on a number column (amount), cold:", text, StringComparison.Ordinal);
@@ -52,6 +53,9 @@ public sealed class LoadToolSmokeTests
         Assert.Matches(@"## Memory under 3 s of mixed load \([1-9]\d* replacements", text);
         Assert.Matches(@"\| xlsx \| \d+\.\d\d \| \d+ \| \d+\.\d\d \|", text);
         Assert.Matches(@"\| format=csv \| \d+\.\d \|", text);
+        Assert.Matches(@"\| 1 MB \| [\d,]+ \| key:1 \| [1-9][\d,]* \|", text);
+        Assert.Matches(@"\| 1 MB \| [\d,]+ \| content \| [1-9][\d,]* \|", text);
+        Assert.Matches(@"\| key:1 \| [\d,]+ \| [1-9][\d,]* \| \d+\.\d \|", text);
     }
 
     [Fact]
