@@ -207,7 +207,7 @@ internal static class ChangeFinder
 
         private KeyIndex(int entries)
         {
-            var capacity = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, entries) * 2));
+            var capacity = OpenAddressing.Capacity(entries);
             _keys = new long[capacity];
             _rows = new int[capacity];
             Array.Fill(_rows, -1);
@@ -236,7 +236,7 @@ internal static class ChangeFinder
 
         private int Slot(long key)
         {
-            var slot = (int)((ulong)key * 0x9E3779B97F4A7C15UL >> 32) & _mask;
+            var slot = OpenAddressing.Home(key, _mask);
             while (_rows[slot] >= 0 && _keys[slot] != key)
             {
                 slot = (slot + 1) & _mask;

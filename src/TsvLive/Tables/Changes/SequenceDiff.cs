@@ -301,7 +301,7 @@ internal static class SequenceDiff
 
         public OccurrenceTable(int entries)
         {
-            var capacity = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, entries) * 2));
+            var capacity = OpenAddressing.Capacity(entries);
             _keys = new long[capacity];
             _used = new bool[capacity];
             _countA = new int[capacity];
@@ -338,7 +338,7 @@ internal static class SequenceDiff
 
         private int Slot(long key)
         {
-            var slot = (int)((ulong)key * 0x9E3779B97F4A7C15UL >> 32) & _mask;
+            var slot = OpenAddressing.Home(key, _mask);
             while (_used[slot] && _keys[slot] != key)
             {
                 slot = (slot + 1) & _mask;
