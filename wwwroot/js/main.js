@@ -65,17 +65,25 @@ function route() {
   }
 }
 
-/** lost: the page showed this table before, so the server no longer has it (not a wrong link). */
-function showMissing({ lost = false } = {}) {
+/**
+ * Why there is no table to show: "lost" (the page showed it a moment ago, so the link is right),
+ * "deleted" (its owner deleted it while it was open here), "deleted-here" (this page deleted it),
+ * or null (no such table: a wrong or incomplete link).
+ */
+const missing = {
+  lost: ["This table is no longer on the server",
+    "It was open here a moment ago, so the link is right: the server restarted or removed the table. Upload the file again to share it."],
+  deleted: ["This table was deleted by its owner", "Its links no longer work. Ask whoever shared it whether there is a new one."],
+  "deleted-here": ["You deleted this table", "Everyone who had it open was told, and its links no longer work."],
+};
+
+function showMissing({ reason = null } = {}) {
   tableView.close();
   uploadView.hide();
-  document.title = "Table not found — TsvLive";
-  document.getElementById("missing-title").textContent = lost
-    ? "This table is no longer on the server"
-    : "This table does not exist (or the link is incomplete)";
-  document.getElementById("missing-reason").textContent = lost
-    ? "It was open here a moment ago, so the link is right: the server restarted or removed the table. Upload the file again to share it."
-    : "Check that you copied the whole link.";
+  const [title, why] = missing[reason] ?? ["This table does not exist (or the link is incomplete)", "Check that you copied the whole link."];
+  document.title = `${title} — TsvLive`;
+  document.getElementById("missing-title").textContent = title;
+  document.getElementById("missing-reason").textContent = why;
   document.getElementById("missing-view").hidden = false;
 }
 

@@ -1,8 +1,8 @@
 // What the hub says about the table on screen: a new version, upload progress, a replacement
-// abandoned, how many people view it. News of other tables is not passed on.
+// abandoned, how many people view it, its deletion. News of other tables is not passed on.
 
 /** <tableId()> is the table on screen; each handler hears only of it. */
-export function listenToTable(connection, tableId, { replaced, progress, abandoned, viewers }) {
+export function listenToTable(connection, tableId, { replaced, progress, abandoned, viewers, deleted }) {
   connection.on("TableReplaced", (info) => {
     if (info.id === tableId()) {
       replaced(info);
@@ -16,6 +16,11 @@ export function listenToTable(connection, tableId, { replaced, progress, abandon
   connection.on("ReplacementAbandoned", (id) => {
     if (id === tableId()) {
       abandoned();
+    }
+  });
+  connection.on("TableDeleted", (id) => {
+    if (id === tableId()) {
+      deleted();
     }
   });
   connection.on("ViewerCount", (id, count) => {

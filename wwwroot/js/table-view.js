@@ -4,6 +4,7 @@
 // menu (an older version, read-only) and what changed.
 
 import { createChanges } from "./changes.js";
+import { createTableDeleting } from "./delete-table.js";
 import { createDownloadMenu } from "./download-menu.js";
 import { editKeyFor, forgetEditKey, takeEditKeyFromAddress } from "./edit-keys.js";
 import { capitalize, formatBytes, formatCount, plural, rowsText } from "./format.js";
@@ -81,6 +82,10 @@ export function createTableView(hub, { onMissing }) {
       loadPage(position.page, { push: false });
     },
   });
+  createTableDeleting(hub, notices, {
+    table: () => ({ id: state.id, editKey: state.editKey ?? editKeyFor(state.id), name: state.name }),
+    deleted: () => gone("deleted-here"),
+  });
   let arrivalTimer = null;
   let refillTimer = null;
 
@@ -122,7 +127,14 @@ export function createTableView(hub, { onMissing }) {
     viewers(count) {
       $("viewer-count").textContent = `${formatCount(count)} viewing`;
     },
+    deleted: () => gone("deleted"),
   });
+
+  /** The table was deleted (by its owner elsewhere, or here): no stale rows stay, and its edit key is forgotten. */
+  function gone(reason) {
+    forgetEditKey(state.id);
+    onMissing({ reason });
+  }
 
   async function open(id) {
     state.id = id;
@@ -392,7 +404,7 @@ export function createTableView(hub, { onMissing }) {
   function showFailure(error, { lost = false } = {}) {
     const { code, message } = describeError(error);
     if (code === "table-not-found") {
-      onMissing({ lost });
+      onMissing({ reason: lost ? "lost" : null });
     } else if (state.version === 0) {
       showError(message);
     } else {

@@ -27,6 +27,7 @@ internal static class TablesApi
         var tables = app.MapGroup("/api/tables");
         tables.MapPost("/", CreateAsync);
         tables.MapPut("/{id}", ReplaceAsync);
+        tables.MapDelete("/{id}", DeleteAsync);
         tables.MapPost("/{id}/reread", RereadAsync);
         tables.MapGet("/{id}", GetInfo);
         tables.MapGet("/{id}/rows", GetRows);
@@ -63,6 +64,13 @@ internal static class TablesApi
             id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, readWith, new Uploader(null, request.HttpContext.ClientKey()),
             cancellationToken);
         return TypedResults.Ok(TableInfo.Of(table, version));
+    }
+
+    /// <summary>Deletes the table, every version of it, for the holder of its edit key; its watchers are told.</summary>
+    private static async Task<NoContent> DeleteAsync(string id, HttpRequest request, TableDeletion deletion, CancellationToken cancellationToken)
+    {
+        await deletion.DeleteAsync(id, request.Headers[EditKeyHeader].FirstOrDefault(), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     /// <summary>The current version's bytes read again with another separator, published as the next version.</summary>

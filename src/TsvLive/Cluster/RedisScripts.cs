@@ -14,9 +14,13 @@ internal static class RedisScripts
     /// still on them finish), notes the view, ends its "arriving" mark, and announces the version.
     /// Returns the version number and the older versions' JSON.
     /// KEYS[1] the table; ARGV: instance, id, editKeyHash, createdAt, name, updatedAt, chargedTo,
-    /// contentId, chunks, size, now (Unix ms), dropped chunks' life (ms), separator, rows, versions kept.
+    /// contentId, chunks, size, now (Unix ms), dropped chunks' life (ms), separator, rows, versions kept,
+    /// replacing (1: a replacement, refused when the table was deleted meanwhile; 0: a new table).
     /// </summary>
     public const string Commit = """
+        if ARGV[16] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then
+          return redis.error_reply('TSVLIVE the table was deleted')
+        end
         local prefix = 'tsvlive:content:' .. ARGV[8] .. ':'
         local chunks = tonumber(ARGV[9])
         for i = 0, chunks - 1 do

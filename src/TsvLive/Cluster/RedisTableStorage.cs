@@ -59,13 +59,17 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, IOptions<
             [
                 redis.InstanceId, table.Id, table.EditKeyHash, Text(table.CreatedAt), table.Name, Text(table.UpdatedAt), table.ChargedTo,
                 contentId, chunks, content.SizeBytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)s_replacedLife.TotalMilliseconds,
-                table.Separator ?? "", content.RowCount, options.Value.KeepVersions,
+                table.Separator ?? "", content.RowCount, options.Value.KeepVersions, table.Version > 1 ? 1 : 0,
             ]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             return new SavedVersion((int)committed[0], [.. Older(committed[1].ToString()).Select(v => v.Stored)]);
         }
         catch (Exception e)
         {
             Forget(contentId, chunks); // they would expire anyway
+            if (e is RedisServerException && e.Message.Contains("TSVLIVE the table was deleted", StringComparison.Ordinal))
+            {
+                throw new TableDeletedException();
+            }
             if (IsRedisFailure(e))
             {
                 throw Translate(e);

@@ -230,6 +230,14 @@ internal sealed class ServerStoppingException(bool upload = true) : TsvLiveExcep
     public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
 }
 
+internal sealed class TableDeletedException() : TsvLiveException(
+    "table-deleted",
+    "Table deleted",
+    "The table was deleted by its owner while this was running, so nothing was kept. Its links no longer work.")
+{
+    public override int StatusCode => StatusCodes.Status404NotFound;
+}
+
 internal sealed class UploadCancelledException() : TsvLiveException(
     "upload-cancelled",
     "Upload cancelled",

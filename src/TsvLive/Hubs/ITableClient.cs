@@ -14,6 +14,9 @@ public interface ITableClient
 
     Task ViewerCount(string id, int count);
 
+    /// <summary>The table was deleted by its owner (contract v3).</summary>
+    Task TableDeleted(string id);
+
     /// <summary>Where the presenter followed now is: the page, page size and view to show.</summary>
     Task PresenterMoved(string id, string presenterId, RowsRequest position);
 

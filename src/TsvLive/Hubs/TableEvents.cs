@@ -29,6 +29,8 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
 
     public void ReplacementAbandoned(string tableId) => Send(hub.Clients.Group(Group(tableId)).ReplacementAbandoned(tableId));
 
+    public void TableDeleted(string tableId) => Send(hub.Clients.Group(Group(tableId)).TableDeleted(tableId));
+
     public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));
 
     /// <summary>Lets a hub send (or anything that ends in one) run on; its failure is logged when it comes.</summary>

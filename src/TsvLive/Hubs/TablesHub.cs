@@ -20,6 +20,7 @@ internal sealed class TablesHub(
     PageReader pages,
     PageReadGate pageReads,
     UploadService uploads,
+    TableDeletion deletion,
     ColumnStatsReader stats,
     ChangesReader changes,
     ViewerRegistry viewers,
@@ -78,6 +79,9 @@ internal sealed class TablesHub(
         using var reading = await pageReads.EnterAsync(Client, Context.ConnectionAborted);
         return TableChangesPage.Of(await changes.ReadAsync(id, (request ?? new ChangesRequest()).ToQuery(), Client, Context.ConnectionAborted));
     }
+
+    /// <summary>Deletes the table (every version) for the holder of its edit key; its watchers get TableDeleted.</summary>
+    public Task Delete(string id, string editKey) => deletion.DeleteAsync(id, editKey, Context.ConnectionAborted);
 
     /// <summary>Checks an edit key before a replacement is uploaded: returns when it matches, else an edit-key-rejected error.</summary>
     public async Task VerifyEditKey(string id, string editKey) => (await store.GetAsync(id, Context.ConnectionAborted)).RequireEditKey(editKey);

@@ -13,4 +13,7 @@ internal interface ITableEvents
     void UploadProgress(string tableId, long bytesReceived, long rowCount, string? uploaderConnectionId);
 
     void ReplacementAbandoned(string tableId);
+
+    /// <summary>The table was deleted by its owner: gone from memory and storage.</summary>
+    void TableDeleted(string tableId);
 }

@@ -11,6 +11,7 @@ namespace TsvLive.Tables;
 internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset createdAt, TableVersion first, IReadOnlyList<VersionSummary>? older = null)
 {
     private readonly Lock _publishing = new();
+    private readonly CancellationTokenSource _deleted = new();
     private TableVersion _current = first;
     private IReadOnlyList<VersionSummary> _older = older ?? [];
     private int _replacing;
@@ -51,6 +52,15 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public long LastUsed => Volatile.Read(ref _lastUsed);
 
     public bool IsReplacing => Volatile.Read(ref _replacing) != 0;
+
+    /// <summary>Whether its owner deleted the table (it is on its way out of memory and storage).</summary>
+    public bool IsDeleted => _deleted.IsCancellationRequested;
+
+    /// <summary>Cancelled when the table is deleted: what still runs on it (an upload, a replacement) stops.</summary>
+    public CancellationToken Deleted => _deleted.Token;
+
+    /// <summary>Marks the table deleted; what runs on it stops (<see cref="Deleted"/>).</summary>
+    public void MarkDeleted() => _deleted.Cancel();
 
     /// <summary>The newest version known to be stored, here or by another instance.</summary>
     public int NewestKnown => Volatile.Read(ref _newestKnown);

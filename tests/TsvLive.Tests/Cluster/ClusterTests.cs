@@ -112,6 +112,37 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task ADeleteOnOneInstanceReachesTheWatchersOfTheOtherAndLeavesNothingInRedis()
+    {
+        var (a, b) = (Instance(), Instance());
+        using var onA = a.CreateHttpClient();
+        using var onB = b.CreateHttpClient();
+        var created = await a.CreateTableAsync(Tsv.Numbered(20_000), Ct);
+        await ReplaceAsync(a, created, Tsv.Numbered(300));
+        await WhenOnVersionAsync(b, created.Id, 2);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var database = redis.GetDatabase();
+        var older = (string)(await database.HashGetAsync($"tsvlive:table:{created.Id}", "older"))!;
+        var firstChunks = System.Text.Json.JsonDocument.Parse(older).RootElement[0];
+        var chunks = (await ChunksAsync(database, created.Id)).Concat(Enumerable.Range(0, firstChunks.GetProperty("chunks").GetInt32())
+            .Select(n => (StackExchange.Redis.RedisKey)$"tsvlive:content:{firstChunks.GetProperty("content").GetString()}:{n}")).ToList();
+        Assert.True(chunks.Count > 2);
+        var watcher = await ConnectAsync(b);
+        var deleted = new Recorded<string>();
+        watcher.On<string>("TableDeleted", deleted.Add);
+        await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct);
+
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/tables/{created.Id}");
+        request.Headers.Add("X-Edit-Key", created.EditKey);
+        Assert.Equal(HttpStatusCode.NoContent, (await onA.SendAsync(request, Ct)).StatusCode);
+
+        Assert.Equal(created.Id, await deleted.WaitForAsync(_ => true));
+        await (await onB.GetAsync($"/api/tables/{created.Id}/rows", Ct)).AssertProblemAsync(HttpStatusCode.NotFound, Ct, code: "table-not-found");
+        Assert.False(await database.KeyExistsAsync($"tsvlive:table:{created.Id}"));
+        Assert.Equal(0, await database.KeyExistsAsync([.. chunks]));
+    }
+
+    [Fact]
     public async Task EveryInstanceServesEveryKeptVersionAndTheSameChanges()
     {
         var (a, b) = (Instance(), Instance());

@@ -43,6 +43,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<ChangesReader>();
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();
+        services.AddSingleton<TableDeletion>();
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadDrain>();
         services.AddSingleton<MemoryBudget>();

@@ -117,9 +117,14 @@ internal sealed class TableStore(
     {
         if (version == 0)
         {
-            if (memory.Find(id) is { IsReplacing: false } deleted)
+            // Deleted: what still runs on it here stops; a replacement running here is refused by the store.
+            if (memory.Find(id) is { } deleted)
             {
-                memory.Drop(deleted);
+                deleted.MarkDeleted();
+                if (!deleted.IsReplacing)
+                {
+                    memory.Drop(deleted);
+                }
             }
             return;
         }

@@ -223,6 +223,10 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     public async Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_tables, id);
+        if (!Directory.Exists(folder))
+        {
+            return; // never stored (a first upload deleted while it arrived), or deleted already
+        }
         var metadata = Path.Combine(folder, MetadataFile);
         var table = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
         var owners = table is null ? [] : new[] { (table.Version, table.ChargedTo) }.Concat((table.Older ?? []).Select(v => (v.Version, v.ChargedTo))).ToList();

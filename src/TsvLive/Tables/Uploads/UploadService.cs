@@ -45,6 +45,9 @@ internal sealed partial class UploadService(
         using var reservation = memory.Reserve(uploader.AddressKey);
         var draft = storage.Draft();
         await using var _ = draft.ConfigureAwait(false);
+        // Cancelled too when the table is deleted while it arrives.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stopWhenDeleted = default(CancellationTokenRegistration);
         try
         {
             // The table exists from its first bytes, so the uploader learns the id (first progress) at once.
@@ -53,25 +56,34 @@ internal sealed partial class UploadService(
                 var now = clock.GetUtcNow();
                 table = new Table(TableSecrets.NewId(), TableSecrets.HashEditKey(editKey), now,
                     new TableVersion(1, tableName, now, ingest, uploader.AddressKey));
+                stopWhenDeleted = table.Deleted.Register(running.Cancel);
                 memory.HoldArriving(table);
                 storage.Arriving(table.Id, arriving: true);
                 return table.Id;
-            }, cancellationToken).ConfigureAwait(false);
+            }, running.Token).ConfigureAwait(false);
             var finished = table!;
             var finishedAt = clock.GetUtcNow();
             // A new table's id is new everywhere, so its first stored version is 1.
-            await StoreAsync(finished, 1, tableName, finishedAt, content, draft, uploader.AddressKey, cancellationToken).ConfigureAwait(false);
+            await StoreAsync(finished, 1, tableName, finishedAt, content, draft, uploader.AddressKey, running.Token).ConfigureAwait(false);
             var version = memory.Finish(finished, content, finishedAt, reservation);
             events.UploadProgress(finished.Id, content.SizeBytes, content.RowCount, uploader.ConnectionId);
             metrics.UploadCompleted(content.SizeBytes, Stopwatch.GetElapsedTime(started));
             LogStored(finished.Id, version.Version, content.SizeBytes, content.RowCount, content.Separator.ToWire(), content.Dialect.ToWire(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return (finished, version, editKey);
         }
-        catch when (table is not null)
+        catch (Exception e) when (table is not null)
         {
             memory.Abandon(table);
             storage.Arriving(table.Id, arriving: false);
+            if (table.IsDeleted && e is not TableDeletedException)
+            {
+                throw new TableDeletedException();
+            }
             throw;
+        }
+        finally
+        {
+            stopWhenDeleted.Dispose();
         }
     }
 
@@ -105,12 +117,33 @@ internal sealed partial class UploadService(
     {
         var started = Stopwatch.GetTimestamp();
         ThrowIfStorageUnavailable();
+        if (table.IsDeleted)
+        {
+            throw new TableDeletedException();
+        }
         if (!table.Current.Content().Complete)
         {
             throw TableArrivingException.ForTheFile();
         }
         using var replacing = table.BeginReplacement();
         using var place = gate.Enter(uploader, newTable: false);
+        try
+        {
+            return await ReplaceWhileHoldingAsync(table, chunks, name, separator, uploader, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (table.IsDeleted && e is not TableDeletedException)
+        {
+            throw new TableDeletedException();
+        }
+    }
+
+    /// <summary>A replacement that holds the table's replacement place: it stops when the table is deleted.</summary>
+    private async Task<(Table Table, TableVersion Version)> ReplaceWhileHoldingAsync(
+        Table table, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string? name, Separator? separator, Uploader uploader, long started,
+        CancellationToken requestAborted)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, table.Deleted);
+        var cancellationToken = running.Token;
         // The owner is never starved: the replacement may use the room of the version it replaces.
         using var reservation = memory.Reserve(uploader.AddressKey, credit: table.Current.Content().HeldBytes);
         var draft = storage.Draft();
@@ -141,6 +174,10 @@ internal sealed partial class UploadService(
         }
         var version = new TableVersion(stored.Version, tableName, replacedAt, content, uploader.AddressKey);
         var published = memory.Publish(table, version, reservation, storage.KeepsTables ? [.. stored.Older.Select(v => v.Summary)] : null);
+        if (table.IsDeleted)
+        {
+            throw new TableDeletedException(); // deleted as it was stored: the deletion removes what was stored
+        }
         if (published)
         {
             // (Not published: another instance's newer version is current already, and was announced.)
