@@ -32,6 +32,10 @@ public sealed class TsvLiveOptions
     [Range(1, 1000)]
     public int KeepVersions { get; set; } = 5;
 
+    /// <summary>Append streams (rows appended to tables, <c>POST /rows</c>) one client address may have open at once; more is 429.</summary>
+    [Range(1, 10_000)]
+    public int MaxAppendStreamsPerAddress { get; set; } = 4;
+
     /// <summary>Tables not viewed for this long are deleted (a background sweep logs each); off by default.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan? ExpireAfter { get; set; }

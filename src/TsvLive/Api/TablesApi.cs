@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
 using TsvLive.Tables;
+using TsvLive.Tables.Appends;
 using TsvLive.Tables.Changes;
 using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Paging;
@@ -28,6 +31,7 @@ internal static class TablesApi
         tables.MapPost("/", CreateAsync);
         tables.MapPut("/{id}", ReplaceAsync);
         tables.MapDelete("/{id}", DeleteAsync);
+        tables.MapPost("/{id}/rows", AppendAsync);
         tables.MapPost("/{id}/reread", RereadAsync);
         tables.MapGet("/{id}", GetInfo);
         tables.MapGet("/{id}/rows", GetRows);
@@ -64,6 +68,28 @@ internal static class TablesApi
             id, editKey, body.Stream.ReadChunksAsync(cancellationToken), name ?? body.FileName, readWith, new Uploader(null, request.HttpContext.ClientKey()),
             cancellationToken);
         return TypedResults.Ok(TableInfo.Of(table, version));
+    }
+
+    /// <summary>
+    /// Appends the body's records to the current version. The body may be streamed for as long as its
+    /// producer runs (tail -f | curl): no stall rule, no minimum data rate; each complete record is
+    /// readable as soon as it has arrived.
+    /// </summary>
+    private static async Task<Ok<Appended>> AppendAsync(string id, HttpRequest request, TableAppender appender, CancellationToken cancellationToken)
+    {
+        var features = request.HttpContext.Features;
+        if (features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null; // a producer may be quiet for minutes between two lines
+        }
+        if (features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null; // the table's whole size is checked as the records arrive
+        }
+        var result = await appender.AppendAsync(
+            id, request.Headers[EditKeyHeader].FirstOrDefault(), request.Body.ReadChunksAsync(cancellationToken), new Uploader(null, request.HttpContext.ClientKey()),
+            cancellationToken);
+        return TypedResults.Ok(Appended.Of(result));
     }
 
     /// <summary>Deletes the table, every version of it, for the holder of its edit key; its watchers are told.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using TsvLive.Tables;
 using TsvLive.Tables.Columns;
+using TsvLive.Tables.Appends;
 using TsvLive.Tables.Changes;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Text;
@@ -51,6 +52,18 @@ public record TableInfo(
     internal static TableInfo Of(Table table, TableVersion version) => Of(table, version, version.Content());
 
     internal static TableInfo Of(Table table) => Of(table, table.Current);
+}
+
+/// <summary>What an append stream added (contract v3, "Live tables"): the version (unchanged), its rows now, and the records appended.</summary>
+[DataContract]
+public sealed record Appended(
+    [property: DataMember(Name = "id")] string Id,
+    [property: DataMember(Name = "version")] int Version,
+    [property: DataMember(Name = "rowCount")] long RowCount,
+    [property: DataMember(Name = "appended")] long AppendedRows)
+{
+    internal static Appended Of(AppendResult result) =>
+        new(result.Table.Id, result.Version.Version, result.Version.Content().RowCount, result.Appended);
 }
 
 /// <summary>One kept version of a table, as <c>GET /versions</c> lists it (contract v2, "Versions and changes").</summary>

@@ -78,6 +78,10 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, IOptions<
         }
     }
 
+    /// <summary>Appending through the shared store (chunks, the other instances told) is not built yet.</summary>
+    public Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken) =>
+        throw new AppendsUnavailableException();
+
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => OpenVersionAsync(id, version: null, cancellationToken);
 
     public Task<StoredContent?> OpenVersionAsync(string id, int version, CancellationToken cancellationToken) =>

@@ -105,6 +105,10 @@ internal sealed class TableArrivingException : TsvLiveException
     public static TableArrivingException ForViews() =>
         new("Sorting, filtering, finding and column stats are available when the upload finishes.");
 
+    /// <summary>Appending rows to it.</summary>
+    public static TableArrivingException ForAppends() =>
+        new("This table is still being uploaded. Rows can be appended once the upload has finished.");
+
     /// <summary>Replacing it or downloading its file.</summary>
     public static TableArrivingException ForTheFile() =>
         new("This table is still being uploaded. Try again when the upload has finished.");
@@ -228,6 +232,38 @@ internal sealed class ServerStoppingException(bool upload = true) : TsvLiveExcep
         : "The server is shutting down. The page connects again by itself in a moment.")
 {
     public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+}
+
+internal sealed class AppendRunningException() : TsvLiveException(
+    "append-running",
+    "Rows are already being appended",
+    "Another append stream to this table is open: one at a time per table. Stop it (end its body) before appending from elsewhere.")
+{
+    public override int StatusCode => StatusCodes.Status409Conflict;
+}
+
+internal sealed class TableReplacedException() : TsvLiveException(
+    "table-replaced",
+    "Table replaced",
+    "The table was replaced while rows were being appended, so the append stream ended. The rows appended before that belong to the old version; append to the new one with a new request.")
+{
+    public override int StatusCode => StatusCodes.Status409Conflict;
+}
+
+internal sealed class AppendsUnavailableException() : TsvLiveException(
+    "appends-unavailable",
+    "Appending is not available here",
+    "This server runs several instances on Redis, where appending rows is not available yet. Replace the file instead (PUT).")
+{
+    public override int StatusCode => StatusCodes.Status501NotImplemented;
+}
+
+internal sealed class AppendEncodingException(string encoding) : TsvLiveException(
+    "append-encoding",
+    "Cannot append to this encoding",
+    $"This table's file is {encoding}; rows can be appended to UTF-8 and Windows-1252 tables only. Replace the file instead (PUT).")
+{
+    public override int StatusCode => StatusCodes.Status400BadRequest;
 }
 
 internal sealed class TableDeletedException() : TsvLiveException(

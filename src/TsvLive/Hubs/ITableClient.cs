@@ -14,6 +14,9 @@ public interface ITableClient
 
     Task ViewerCount(string id, int count);
 
+    /// <summary>Rows were appended: the same version, the new row count, size, columns and types (contract v3).</summary>
+    Task RowsAppended(TableInfo table);
+
     /// <summary>The table was deleted by its owner (contract v3).</summary>
     Task TableDeleted(string id);
 

@@ -29,6 +29,9 @@ internal sealed partial class TableEvents(IHubContext<TablesHub, ITableClient> h
 
     public void ReplacementAbandoned(string tableId) => Send(hub.Clients.Group(Group(tableId)).ReplacementAbandoned(tableId));
 
+    public void RowsAppended(Table table, TableVersion version) =>
+        Send(hub.Clients.Group(Group(table.Id)).RowsAppended(TableInfo.Of(table, version, version.Content())));
+
     public void TableDeleted(string tableId) => Send(hub.Clients.Group(Group(tableId)).TableDeleted(tableId));
 
     public void ViewerCount(string tableId, int count) => Send(hub.Clients.Group(Group(tableId)).ViewerCount(tableId, count));

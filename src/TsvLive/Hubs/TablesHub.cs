@@ -5,6 +5,7 @@ using TsvLive.Api;
 using TsvLive.Errors;
 using TsvLive.Limits;
 using TsvLive.Operations;
+using TsvLive.Tables.Appends;
 using TsvLive.Tables.Changes;
 using TsvLive.Tables.Paging;
 using TsvLive.Tables.Registry;
@@ -21,6 +22,7 @@ internal sealed class TablesHub(
     PageReadGate pageReads,
     UploadService uploads,
     TableDeletion deletion,
+    TableAppender appender,
     ColumnStatsReader stats,
     ChangesReader changes,
     ViewerRegistry viewers,
@@ -102,6 +104,14 @@ internal sealed class TablesHub(
         }
         var (replaced, current) = await uploads.ReplaceAsync(request.Id, request.EditKey, bytes, request.Name, separator, uploader, aborted);
         return TableInfo.Of(replaced, current);
+    }
+
+    /// <summary>Appends a stream of chunks (records without a header) to a table's current version: as POST /api/tables/{id}/rows.</summary>
+    public async Task<Appended> Append(IAsyncEnumerable<byte[]> chunks, UploadRequest? request)
+    {
+        var aborted = Context.ConnectionAborted;
+        var uploader = new Uploader(Context.ConnectionId, Context.GetHttpContext()!.ClientKey());
+        return Appended.Of(await appender.AppendAsync(request?.Id, request?.EditKey, chunks.AsChunks(aborted), uploader, aborted));
     }
 
     /// <summary>Starts presenting a table: followers of the id returned see where this connection is (<see cref="MovePresentation"/>).</summary>

@@ -14,6 +14,9 @@ internal interface ITableEvents
 
     void ReplacementAbandoned(string tableId);
 
+    /// <summary>Rows were appended to the table's current version (<paramref name="version"/>, the same number, more rows).</summary>
+    void RowsAppended(Table table, TableVersion version);
+
     /// <summary>The table was deleted by its owner: gone from memory and storage.</summary>
     void TableDeleted(string tableId);
 }

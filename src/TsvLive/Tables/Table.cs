@@ -15,6 +15,8 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private TableVersion _current = first;
     private IReadOnlyList<VersionSummary> _older = older ?? [];
     private int _replacing;
+    private int _appending;
+    private CancellationTokenSource _appendStop = new();
     private long _lastUsed = Environment.TickCount64;
     private long _viewNoted = long.MinValue;
     private int _newestKnown = first.Version;
@@ -52,6 +54,11 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     public long LastUsed => Volatile.Read(ref _lastUsed);
 
     public bool IsReplacing => Volatile.Read(ref _replacing) != 0;
+
+    public bool IsAppending => Volatile.Read(ref _appending) != 0;
+
+    /// <summary>Whether a replacement or an append is running: the table then stays in memory as it is.</summary>
+    public bool IsChanging => IsReplacing || IsAppending;
 
     /// <summary>Whether its owner deleted the table (it is on its way out of memory and storage).</summary>
     public bool IsDeleted => _deleted.IsCancellationRequested;
@@ -121,6 +128,62 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private sealed class ReplacementPlace(Table table) : IDisposable
     {
         public void Dispose() => Volatile.Write(ref table._replacing, 0);
+    }
+
+    /// <summary>
+    /// Takes the table's one place for an open append stream, given back when the result is disposed;
+    /// <paramref name="stopped"/> is cancelled when a replacement ends the stream (<see cref="StopAppendingAsync"/>).
+    /// </summary>
+    public IDisposable BeginAppend(out CancellationToken stopped)
+    {
+        if (Interlocked.CompareExchange(ref _appending, 1, 0) != 0)
+        {
+            throw new AppendRunningException();
+        }
+        var stop = new CancellationTokenSource();
+        Volatile.Write(ref _appendStop, stop);
+        stopped = stop.Token;
+        return new AppendPlace(this, stop);
+    }
+
+    /// <summary>Ends the open append stream, if any, and waits (a few seconds at most) until it has stopped.</summary>
+    public async Task StopAppendingAsync(CancellationToken cancellationToken)
+    {
+        if (!IsAppending)
+        {
+            return;
+        }
+        await Volatile.Read(ref _appendStop).CancelAsync().ConfigureAwait(false);
+        for (var waited = 0; IsAppending && waited < 200; waited++)
+        {
+            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class AppendPlace(Table table, CancellationTokenSource stop) : IDisposable
+    {
+        public void Dispose()
+        {
+            Volatile.Write(ref table._appending, 0);
+            stop.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Swaps in <paramref name="grown"/>: the current version with rows appended (the same number).
+    /// False when another version is current by now (a replacement won): the rows stay with the old one.
+    /// </summary>
+    public bool Grow(TableVersion grown)
+    {
+        lock (_publishing)
+        {
+            if (_current.Version != grown.Version)
+            {
+                return false;
+            }
+            Volatile.Write(ref _current, grown);
+            return true;
+        }
     }
 
     /// <summary>

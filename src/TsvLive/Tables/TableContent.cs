@@ -16,7 +16,8 @@ internal sealed class TableContent(
     IReadOnlyList<string> columns,
     long textLength,
     bool complete,
-    string encodingName = "UTF-8") : ITableContentSource
+    string encodingName = "UTF-8",
+    long? rawLength = null) : ITableContentSource
 {
     /// <summary>The file exactly as uploaded.</summary>
     public ByteSegments Raw => raw;
@@ -48,7 +49,8 @@ internal sealed class TableContent(
     public long TextLength => textLength;
 
     public bool Complete => complete;
-    public long SizeBytes => raw.Length;
+    /// <summary>The file's size: all of <see cref="Raw"/>, or (rows appended to it) up to the last complete record.</summary>
+    public long SizeBytes => rawLength ?? raw.Length;
 
     /// <summary>What a table costs in memory besides its bytes and index (objects, header names, buffers), charged to the budget too.</summary>
     public const long OverheadBytes = 2048;

@@ -10,6 +10,9 @@ internal sealed class ColumnTypeTracker
 {
     private ColumnType?[] _types = [];
 
+    /// <summary>A tracker that goes on from types found before (a table's, as rows are appended to it).</summary>
+    public static ColumnTypeTracker From(IReadOnlyList<ColumnType> types) => new() { _types = [.. types.Select(t => (ColumnType?)t)] };
+
     public void Observe(CsvReader reader)
     {
         if (reader.FieldCount > _types.Length)

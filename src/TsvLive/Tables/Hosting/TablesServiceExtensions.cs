@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TsvLive.Limits;
 using TsvLive.Operations;
+using TsvLive.Tables.Appends;
 using TsvLive.Tables.Changes;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Paging;
@@ -44,6 +45,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<PageReadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<TableDeletion>();
+        services.AddSingleton<TableAppender>();
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadDrain>();
         services.AddSingleton<MemoryBudget>();

@@ -127,8 +127,9 @@ internal sealed class TableIngest : IAsyncDisposable, ITableContentSource
                 ? cached.Columns
                 : TableContent.ColumnNames(indexed.HeaderFields, indexed.FieldCount, encoding);
             var text = source?.Text ?? _raw;
+            // A finished file's size is fixed here: rows appended later grow the same bytes, not this version's size.
             var content = new TableContent(_raw, text, indexed, encoding, columns, text.Length, indexed.Finished,
-                source?.EncodingName ?? "UTF-8");
+                source?.EncodingName ?? "UTF-8", rawLength: indexed.Finished ? _raw.Length : null);
             Volatile.Write(ref _cached, content);
             return content;
         }

@@ -34,6 +34,18 @@ internal sealed class MemoryReservation : IDisposable
         Bytes = bytes;
     }
 
+    /// <summary>
+    /// The bytes reserved so far now belong to a published version (rows appended to it); the
+    /// reservation goes on from zero for what comes next.
+    /// </summary>
+    internal long TakeOverSoFar()
+    {
+        ObjectDisposedException.ThrowIf(_ended, this);
+        var bytes = Bytes;
+        Bytes = 0;
+        return bytes;
+    }
+
     /// <summary>The bytes now belong to a published version: disposing gives nothing back.</summary>
     internal long TakeOver()
     {

@@ -195,6 +195,26 @@ internal sealed partial class TableMemory
         }
     }
 
+    /// <summary>
+    /// Publishes the current version with rows appended (<paramref name="grown"/>, the same number):
+    /// the reservation's bytes so far become the version's, and the version's caches are forgotten
+    /// (its rows changed). False when the table left memory or another version is current: the bytes
+    /// stay in the reservation, which gives them back.
+    /// </summary>
+    public bool Grow(Table table, TableVersion grown, MemoryReservation reservation)
+    {
+        lock (_changing)
+        {
+            if (_held.GetValueOrDefault(table.Id) != table || !table.Grow(grown))
+            {
+                return false;
+            }
+            reservation.TakeOverSoFar();
+            Caches.Forget(table.Id);
+            return true;
+        }
+    }
+
     /// <summary>Takes a table out of memory and gives its memory back; the bytes freed, or null when it was gone already.</summary>
     public long? Drop(Table table)
     {
@@ -248,7 +268,7 @@ internal sealed partial class TableMemory
             return freed > 0;
         }
         var candidates = _held.Values
-            .Where(t => !t.IsReplacing && t.Current is { } v && (address is null || v.ChargedTo == address) && v.Content().Complete)
+            .Where(t => !t.IsChanging && t.Current is { } v && (address is null || v.ChargedTo == address) && v.Content().Complete)
             .OrderBy(t => t.LastUsed)
             .ToList();
         var freedTables = 0L;

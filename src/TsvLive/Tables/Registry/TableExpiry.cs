@@ -50,7 +50,7 @@ internal sealed partial class TableExpiry(TableMemory memory, ITableStorage stor
         {
             if (memory.Find(id) is { } table)
             {
-                if (table.IsReplacing || !table.Current.Content().Complete || table.LastUsed >= cutoffTicks || memory.Drop(table) is null)
+                if (table.IsChanging || !table.Current.Content().Complete || table.LastUsed >= cutoffTicks || memory.Drop(table) is null)
                 {
                     continue;
                 }

@@ -121,7 +121,7 @@ internal sealed class TableStore(
             if (memory.Find(id) is { } deleted)
             {
                 deleted.MarkDeleted();
-                if (!deleted.IsReplacing)
+                if (!deleted.IsChanging)
                 {
                     memory.Drop(deleted);
                 }

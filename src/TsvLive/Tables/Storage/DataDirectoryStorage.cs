@@ -94,7 +94,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                 kept.RemoveAt(kept.Count - 1);
             }
         }
-        var stored = table with { RowCount = content.RowCount, Older = kept };
+        var stored = table with { RowCount = content.RowCount, SizeBytes = content.SizeBytes, Older = kept };
         try
         {
             await WriteVersionAsync(folder, stored, content, draft, metadata, cancellationToken);
@@ -135,6 +135,45 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
         await WriteAtomicallyAsync(metadata, (file, ct) => JsonSerializer.SerializeAsync(file, table, s_json, ct), cancellationToken);
         FlushDirectory(folder);
+    }
+
+    /// <summary>
+    /// The appended bytes written at their place in the version's file and flushed to the disk, then the
+    /// metadata's size and row count (the commit point: written and renamed as always). At start, a
+    /// version file longer than its metadata says (a crash between the two) is cut back.
+    /// </summary>
+    public async Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_tables, id);
+        var metadata = Path.Combine(folder, MetadataFile);
+        var table = await ReadMetadataAsync(metadata, cancellationToken);
+        if (table.Version != version)
+        {
+            throw new InvalidOperationException($"Rows were appended to version {version} of table {id}, but version {table.Version} is stored.");
+        }
+        var bytes = content.SizeBytes - from;
+        Count(table.ChargedTo, bytes, []);
+        try
+        {
+            using (var file = File.OpenHandle(Path.Combine(folder, VersionFile(version)), FileMode.Open, FileAccess.Write))
+            {
+                var at = from;
+                foreach (var segment in content.Raw.Segments(from, content.SizeBytes))
+                {
+                    await RandomAccess.WriteAsync(file, segment, at, cancellationToken);
+                    at += segment.Length;
+                }
+                RandomAccess.FlushToDisk(file);
+            }
+            var grown = table with { RowCount = content.RowCount, SizeBytes = content.SizeBytes };
+            await WriteAtomicallyAsync(metadata, (file, ct) => JsonSerializer.SerializeAsync(file, grown, s_json, ct), cancellationToken);
+            FlushDirectory(folder);
+        }
+        catch
+        {
+            Uncount(table.ChargedTo, bytes);
+            throw;
+        }
     }
 
     public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) =>
@@ -347,6 +386,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                 continue;
             }
             var table = ReadMetadataAsync(metadata, CancellationToken.None).GetAwaiter().GetResult();
+            var current = VersionFile(table.Version);
             var kept = new[] { (table.Version, table.ChargedTo) }.Concat((table.Older ?? []).Select(v => (v.Version, v.ChargedTo)))
                 .ToDictionary(v => VersionFile(v.Version), v => v.ChargedTo, StringComparer.Ordinal);
             foreach (var file in Directory.EnumerateFiles(folder, "*.tsv"))
@@ -360,6 +400,16 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
                     continue;
                 }
                 var length = new FileInfo(file).Length;
+                if (Path.GetFileName(file) == current && table.SizeBytes is { } committed && length > committed)
+                {
+                    // Appended bytes whose commit a crash interrupted: not acknowledged, so cut back.
+                    using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Write))
+                    {
+                        RandomAccess.SetLength(handle, committed);
+                    }
+                    LogLeftoverRemoved($"{file} past {committed} bytes");
+                    length = committed;
+                }
                 _bytes += length;
                 _bytesBy[owner] = _bytesBy.GetValueOrDefault(owner) + length;
             }

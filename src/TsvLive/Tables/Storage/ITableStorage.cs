@@ -30,6 +30,15 @@ internal interface ITableStorage
     /// <returns>The version stored, and the older versions kept besides it (newest first, at most KeepVersions − 1).</returns>
     Task<SavedVersion> SaveAsync(StoredTable table, TableContent content, IVersionDraft draft, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores rows appended to the current version <paramref name="version"/> of table <paramref name="id"/>:
+    /// the bytes of <paramref name="content"/> from <paramref name="from"/> to its end, then its size and
+    /// row count as the version's (the commit point). When this returns they survive a crash; a crash
+    /// before leaves the version as it was (no part of a record).
+    /// </summary>
+    /// <exception cref="Errors.AppendsUnavailableException">This storage cannot append (several instances on Redis).</exception>
+    Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken);
+
     /// <summary>Starts storing an upload's bytes while they arrive; a storage that stores whole versions gives <see cref="NoDraft"/>.</summary>
     IVersionDraft Draft();
 
@@ -77,7 +86,8 @@ internal sealed record StoredTable(
     string ChargedTo,
     string? Separator = null,
     long? RowCount = null,
-    IReadOnlyList<StoredVersion>? Older = null)
+    IReadOnlyList<StoredVersion>? Older = null,
+    long? SizeBytes = null)
 {
     /// <summary>The older versions kept, as the versions list says them.</summary>
     public IReadOnlyList<VersionSummary> OlderSummaries => [.. (Older ?? []).Select(v => v.Summary)];
@@ -129,6 +139,8 @@ internal sealed class MemoryOnlyStorage : ITableStorage
         Task.FromResult(new SavedVersion(table.Version, []));
 
     public IVersionDraft Draft() => NoDraft.Instance;
+
+    public Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
 

@@ -84,6 +84,23 @@ internal sealed class ByteSegments
     /// <summary>Reads the bytes in [start, end) as a stream; <paramref name="end"/> must not exceed <see cref="Length"/>.</summary>
     public Stream OpenRead(long start, long end) => new SegmentStream(this, start, end);
 
+    /// <summary>
+    /// Drops the bytes from <paramref name="length"/> on (an appended record cut off before its end).
+    /// Only bytes no reader was given may go: every published length must be at or below it.
+    /// </summary>
+    public void Truncate(long length)
+    {
+        if (length >= _length)
+        {
+            return;
+        }
+        while (_segmentCount > 1 && _segmentStarts[_segmentCount - 1] >= length)
+        {
+            _segmentCount--; // a directory that still lists it is read only below the shorter length
+        }
+        Volatile.Write(ref _length, Math.Max(0, length));
+    }
+
     /// <summary>Drops the unused tail of the last segment once nothing more will be appended.</summary>
     public void TrimExcess()
     {

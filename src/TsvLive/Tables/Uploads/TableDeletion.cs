@@ -26,7 +26,7 @@ internal sealed partial class TableDeletion(
         // What runs on the table sees its token cancelled and lets go: a replacement its place, a first
         // upload the table itself (it abandons it). Storage is deleted only after, so nothing writes it again.
         var waited = Stopwatch.StartNew();
-        while ((table.IsReplacing || !table.Current.Content().Complete && memory.Find(table.Id) == table) && waited.Elapsed < s_stopping)
+        while ((table.IsChanging || !table.Current.Content().Complete && memory.Find(table.Id) == table) && waited.Elapsed < s_stopping)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }

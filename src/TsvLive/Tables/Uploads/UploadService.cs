@@ -127,6 +127,8 @@ internal sealed partial class UploadService(
         }
         using var replacing = table.BeginReplacement();
         using var place = gate.Enter(uploader, newTable: false);
+        // An open append stream ends here (table-replaced): its rows belong to the version being replaced.
+        await table.StopAppendingAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await ReplaceWhileHoldingAsync(table, chunks, name, separator, uploader, started, cancellationToken).ConfigureAwait(false);
