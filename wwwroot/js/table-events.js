@@ -2,7 +2,7 @@
 // abandoned, how many people view it, its deletion. News of other tables is not passed on.
 
 /** <tableId()> is the table on screen; each handler hears only of it. */
-export function listenToTable(connection, tableId, { replaced, progress, abandoned, viewers, deleted }) {
+export function listenToTable(connection, tableId, { replaced, progress, abandoned, viewers, deleted, appended }) {
   connection.on("TableReplaced", (info) => {
     if (info.id === tableId()) {
       replaced(info);
@@ -16,6 +16,11 @@ export function listenToTable(connection, tableId, { replaced, progress, abandon
   connection.on("ReplacementAbandoned", (id) => {
     if (id === tableId()) {
       abandoned();
+    }
+  });
+  connection.on("RowsAppended", (info) => {
+    if (info.id === tableId()) {
+      appended(info);
     }
   });
   connection.on("TableDeleted", (id) => {

@@ -11,6 +11,7 @@ import { capitalize, formatBytes, formatCount, plural, rowsText } from "./format
 import { enableExpandingCells, renderGrid } from "./grid.js";
 import { fillHeaderCell } from "./header-cells.js";
 import { describeError } from "./hub.js";
+import { createLiveRows } from "./live-rows.js";
 import { createNotices } from "./notices.js";
 import { createColumnMenu } from "./column-menu.js";
 import { createPager } from "./pager.js";
@@ -50,7 +51,12 @@ export function createTableView(hub, { onMissing }) {
   });
   const pager = createPager({
     current: () => state,
-    goTo: (page) => presenting.mayMoveOnItsOwn() && loadPage(page),
+    goTo: (page) => {
+      if (presenting.mayMoveOnItsOwn()) {
+        liveRows.moved(page, state.totalPages);
+        loadPage(page);
+      }
+    },
     resize: (pageSize) => {
       if (!presenting.mayMoveOnItsOwn()) {
         pager.showPageSize(state.pageSize);
@@ -85,6 +91,20 @@ export function createTableView(hub, { onMissing }) {
   createTableDeleting(hub, notices, {
     table: () => ({ id: state.id, editKey: state.editKey ?? editKeyFor(state.id), name: state.name }),
     deleted: () => gone("deleted-here"),
+  });
+  const liveRows = createLiveRows({
+    current: () => ({ ...state, hasView: state.view.sort.length > 0 || state.view.filter.length > 0 || state.view.q !== "" }),
+    reload: (page) => state.viewing === null && loadPage(page, { push: false, quiet: true }),
+    counts(info) {
+      state.columns = info.columns;
+      state.columnTypes = info.columnTypes ?? state.columnTypes;
+      $("table-rows").textContent = rowsText(info.rowCount, info.complete);
+      if (state.view.sort.length === 0 && state.view.filter.length === 0 && state.view.q === "") {
+        // Without a view the page count follows from the rows (with one, the next read says it).
+        state.totalPages = Math.max(1, Math.ceil(info.rowCount / state.pageSize));
+        pager.show(state.page, state.totalPages, state.pageSize);
+      }
+    },
   });
   let arrivalTimer = null;
   let refillTimer = null;
@@ -128,6 +148,12 @@ export function createTableView(hub, { onMissing }) {
       $("viewer-count").textContent = `${formatCount(count)} viewing`;
     },
     deleted: () => gone("deleted"),
+    appended(info) {
+      // Rows appended to the version on screen (an older version shown read-only stays as it is).
+      if (info.version === state.version && state.viewing === null) {
+        liveRows.appended(info);
+      }
+    },
   });
 
   /** The table was deleted (by its owner elsewhere, or here): no stale rows stay, and its edit key is forgotten. */
@@ -298,9 +324,9 @@ export function createTableView(hub, { onMissing }) {
    * Shows a page. push: a new history entry (a step the user took); replacedWith: the version a
    * replacement just brought (replacedFrom: the one shown before), said in the notice with the notes
    * on the view and an offer to show what changed; busyText: what the page says (after a moment)
-   * while the server computes a view.
+   * while the server computes a view; quiet: nothing is said (rows arriving, read again).
    */
-  async function loadPage(page, { push = true, replacedWith = null, replacedFrom = null, notes = [], busyText = null } = {}) {
+  async function loadPage(page, { push = true, replacedWith = null, replacedFrom = null, notes = [], busyText = null, quiet = false } = {}) {
     if (!state.id) {
       return;
     }
@@ -322,7 +348,9 @@ export function createTableView(hub, { onMissing }) {
       }
       const moved = result.page !== wanted;
       showPage(result);
-      sayWhatChanged(result, { wanted, moved, replacedWith, replacedFrom, notes });
+      if (!quiet) {
+        sayWhatChanged(result, { wanted, moved, replacedWith, replacedFrom, notes });
+      }
       // A move the user did not ask for gets its own history entry, so Back returns to where they were.
       writeAddress(result.page, state.pageSize, state.view, push || moved, state.viewing);
       $("table-error").hidden = true;

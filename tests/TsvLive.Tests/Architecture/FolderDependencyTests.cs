@@ -24,9 +24,10 @@ public sealed class FolderDependencyTests
         "TsvLive.Tables.Registry",  // tables by id: loading, catch-up, expiry
         "TsvLive.Tables.Views",     // sort, filter, find, stats
         "TsvLive.Tables.Paging",    // pages of a version or of a view
-        "TsvLive.Tables.Export",    // a version or a view written whole as CSV, TSV, JSON or Excel
         "TsvLive.Tables.Changes",   // what changed between two versions: rows matched by key or by a line diff
-        "TsvLive.Tables.Uploads",   // creating and replacing tables
+        "TsvLive.Tables.Export",    // a version or a view written whole as CSV, TSV, JSON or Excel
+        "TsvLive.Tables.Uploads",   // creating, replacing and deleting tables
+        "TsvLive.Tables.Appends",   // rows appended to a version while people watch
         "TsvLive.Tables.Hosting",   // the tables' services, registered
         "TsvLive.Api",              // the HTTP API and the wire records it shares with the hub
         "TsvLive.Hubs",             // the SignalR hub
