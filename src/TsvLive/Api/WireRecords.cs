@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using System.Text.Json.Serialization;
 using TsvLive.Tables;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Appends;
@@ -60,7 +61,7 @@ public sealed record Appended(
     [property: DataMember(Name = "id")] string Id,
     [property: DataMember(Name = "version")] int Version,
     [property: DataMember(Name = "rowCount")] long RowCount,
-    [property: DataMember(Name = "appended")] long AppendedRows)
+    [property: DataMember(Name = "appended"), JsonPropertyName("appended")] long AppendedRows)
 {
     internal static Appended Of(AppendResult result) =>
         new(result.Table.Id, result.Version.Version, result.Version.Content().RowCount, result.Appended);

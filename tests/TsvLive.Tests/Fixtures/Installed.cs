@@ -28,4 +28,6 @@ public static class Installed
     public static string RedisServer => Require("/usr/bin/redis-server", "apt-get install redis-server");
 
     public static string Nginx => Require("/usr/sbin/nginx", "apt-get install nginx");
+
+    public static string Curl => Require("/usr/bin/curl", "apt-get install curl");
 }

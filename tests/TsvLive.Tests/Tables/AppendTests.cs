@@ -209,6 +209,47 @@ public sealed class AppendTests : IDisposable
         Assert.Equal([["café", "5"], ["crème", "€6"]], page!.Rows);
     }
 
+    [Fact]
+    public async Task TheReadmesTailAndCurlCommandMakesEachNewLineAppearWithinASecond()
+    {
+        _ = Installed.Curl;
+        await using var server = await AppProcess.StartAsync(_directory.Path, Ct);
+        using var http = server.CreateHttpClient();
+        var metrics = Path.Combine(_directory.Path, "metrics.tsv");
+        await File.WriteAllTextAsync(metrics, "step\tloss\n1\t0.9\n", Ct);
+        var created = (await (await http.PostAsync("/api/tables?name=metrics.tsv", new ByteArrayContent(await File.ReadAllBytesAsync(metrics, Ct)), Ct))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), Ct);
+        var command = readme.Split('\n').Single(line => line.StartsWith("tail -n0 -f metrics.tsv | curl", StringComparison.Ordinal))
+            .Replace("{editKey}", created.EditKey, StringComparison.Ordinal).Replace("{id}", created.Id, StringComparison.Ordinal)
+            .Replace("http://localhost:5180/", server.Address.ToString(), StringComparison.Ordinal);
+        using var pipe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"exec {command}"])
+        {
+            WorkingDirectory = _directory.Path,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            for (var step = 2; step <= 4; step++)
+            {
+                await Task.Delay(300, Ct);
+                var written = System.Diagnostics.Stopwatch.StartNew();
+                await File.AppendAllTextAsync(metrics, $"{step}\t0.{10 - step}\n", Ct);
+                while ((await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount < step)
+                {
+                    Assert.True(written.Elapsed < TimeSpan.FromSeconds(1), $"line {step} was not on the table a second after it was written");
+                    await Task.Delay(20, Ct);
+                }
+            }
+            var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows", Ct);
+            Assert.Equal([["1", "0.9"], ["2", "0.8"], ["3", "0.7"], ["4", "0.6"]], page!.Rows);
+        }
+        finally
+        {
+            pipe.Kill(entireProcessTree: true);
+        }
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private TsvLiveFactory App() => new TsvLiveFactory().With("TsvLive:DataDirectory", _directory.Path);
