@@ -58,11 +58,16 @@ internal sealed class TableContent(
     /// <summary>
     /// The memory this version takes, as the budget counts it: the file, its UTF-8 copy when it was
     /// transcoded, the record index and a fixed overhead, so ten thousand tiny tables are not free.
+    /// Taken when the snapshot is made: rows appended later grow the same bytes, and are counted (in
+    /// the append's reservation, then in the next snapshot) without changing what this one was charged.
     /// </summary>
-    public long HeldBytes => HeldBy(raw, text, indexed.Index);
+    public long HeldBytes { get; } = HeldBy(rawLength ?? raw.Length, raw, text, indexed.Index);
 
-    public static long HeldBy(ByteSegments raw, ByteSegments text, RecordIndex index) =>
-        raw.Length + (ReferenceEquals(text, raw) ? 0 : text.Length) + index.SizeBytes + OverheadBytes;
+    public static long HeldBy(ByteSegments raw, ByteSegments text, RecordIndex index) => HeldBy(raw.Length, raw, text, index);
+
+    /// <summary>What bytes and index hold, <paramref name="rawLength"/> of the bytes counted (a snapshot's, not what arrived since).</summary>
+    public static long HeldBy(long rawLength, ByteSegments raw, ByteSegments text, RecordIndex index) =>
+        rawLength + (ReferenceEquals(text, raw) ? 0 : text.Length) + index.SizeBytes + OverheadBytes;
 
     public TableContent Snapshot() => this;
 

@@ -13,7 +13,7 @@ namespace TsvLive.Tests.Tables;
 /// Every path that changes what a version holds in memory, all at once and in random order (creating,
 /// replacing, views and their caches, cancelled uploads and views, eviction, reading back from the data
 /// directory, catching up on a version another instance stored, expiry, older versions read back and
-/// compared): afterwards the budget holds exactly what the tables in memory (current and older versions)
+/// compared, rows appended): afterwards the budget holds exactly what the tables in memory (current and older versions)
 /// and the caches hold, and no cache is kept for a version that is not in memory.
 /// </summary>
 public sealed class TableMemoryTests : IDisposable
@@ -54,7 +54,7 @@ public sealed class TableMemoryTests : IDisposable
             for (var n = 0; n < Operations / Workers; n++)
             {
                 var table = tables.ElementAt(random.Next(tables.Count));
-                var what = random.Next(10);
+                var what = random.Next(11);
                 done.AddOrUpdate(what.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
                 switch (what)
                 {
@@ -110,6 +110,13 @@ public sealed class TableMemoryTests : IDisposable
                     case 7:
                         await SendAsync(http, new HttpRequestMessage(HttpMethod.Get, $"/api/tables/{table.Id}/columns/{random.Next(1, 4)}"));
                         break;
+                    case 10:
+                        // Rows appended to the current version (its memory grows in place).
+                        var rows = string.Concat(Enumerable.Range(0, random.Next(1, 200)).Select(i => $"{i}\tappended {i}\t{i}\n"));
+                        var append = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{table.Id}/rows") { Content = new StringContent(rows) };
+                        append.Headers.Add("X-Edit-Key", table.EditKey);
+                        await SendAsync(http, append);
+                        break;
                     case 9:
                         // An older version read back, or the changes since it computed (both read it in).
                         var older = random.Next(1, 4);
@@ -147,7 +154,7 @@ public sealed class TableMemoryTests : IDisposable
         Assert.NotEmpty(cached);
         Assert.All(cached, id => Assert.Null(app.Memory.Find(id)));
         Assert.True(app.Memory.Count > 0);
-        Assert.Equal(10, done.Count); // every path ran
+        Assert.Equal(11, done.Count); // every path ran
     }
 
     /// <summary>What is wrong with the memory's accounting now; null when nothing is.</summary>

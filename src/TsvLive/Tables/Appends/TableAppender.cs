@@ -129,11 +129,14 @@ internal sealed partial class TableAppender : IDisposable
         public long LastUsed { get; set; }
     }
 
-    /// <summary>One append stream: bytes in, complete records stored, published and announced batch by batch.</summary>
+    /// <summary>
+    /// One append stream: bytes in, complete records stored, published and announced batch by batch.
+    /// Its reservation holds what the table's bytes and index hold beyond what the version published last
+    /// counts (<see cref="Sync"/>): bytes that arrived, and (once published) the part past its last record.
+    /// </summary>
     private sealed class Stream(TableAppender owner, Table table, TableVersion start, TableContent content, MemoryReservation reservation)
     {
-        private readonly long _heldBefore = content.HeldBytes;
-        private long _charged;
+        private TableVersion _published = start;
         private long _stored = content.SizeBytes;
 
         public AppendParser Parser { get; } = new(content, owner._options);
@@ -171,7 +174,7 @@ internal sealed partial class TableAppender : IDisposable
         public void DropPartialRecord()
         {
             content.Raw.Truncate(Parser.Committed);
-            reservation.Resize(Growth() - _charged);
+            Sync();
         }
 
         private void Add(ReadOnlySpan<byte> bytes)
@@ -180,28 +183,28 @@ internal sealed partial class TableAppender : IDisposable
             content.Raw.Append(bytes);
         }
 
+        /// <summary>The reservation holds what the bytes and the index hold beyond the version published last.</summary>
+        private void Sync() =>
+            reservation.Resize(TableContent.HeldBy(content.Raw, content.Text, content.Index) - _published.Content().HeldBytes);
+
         /// <summary>Stores the records found since the last batch (durable first), then makes them the version's and announces them.</summary>
         private async Task PublishAsync(CancellationToken cancellationToken)
         {
+            Sync(); // the index may have grown
             if (Parser.Committed == _stored)
             {
                 return;
             }
             var snapshot = Parser.Snapshot();
-            await owner._storage.AppendAsync(table.Id, start.Version, snapshot, _stored, cancellationToken).ConfigureAwait(false);
+            await owner._storage.AppendAsync(table.Id, _published.Version, snapshot, _stored, cancellationToken).ConfigureAwait(false);
             _stored = snapshot.SizeBytes;
-            var grown = start with { UpdatedAt = owner._clock.GetUtcNow(), Source = snapshot };
-            reservation.Resize(Growth() - _charged);
-            var taken = reservation.Bytes;
+            var grown = _published with { UpdatedAt = owner._clock.GetUtcNow(), Source = snapshot };
             if (owner._memory.Grow(table, grown, reservation))
             {
-                _charged += taken;
+                _published = grown;
                 owner.Announce(table, grown);
             }
         }
-
-        /// <summary>What the version holds now beyond what it held when the stream began (its bytes, its index).</summary>
-        private long Growth() => TableContent.HeldBy(content.Raw, content.Text, content.Index) - _heldBefore;
 
         private static bool EndsWithLineEnd(Text.ByteSegments bytes, long length)
         {

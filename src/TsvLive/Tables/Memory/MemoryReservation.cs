@@ -35,15 +35,13 @@ internal sealed class MemoryReservation : IDisposable
     }
 
     /// <summary>
-    /// The bytes reserved so far now belong to a published version (rows appended to it); the
-    /// reservation goes on from zero for what comes next.
+    /// <paramref name="bytes"/> of the reservation now belong to a published version (rows appended to
+    /// it); the reservation goes on with the rest (bytes that arrived past the version's last record).
     /// </summary>
-    internal long TakeOverSoFar()
+    internal void TakeOver(long bytes)
     {
         ObjectDisposedException.ThrowIf(_ended, this);
-        var bytes = Bytes;
-        Bytes = 0;
-        return bytes;
+        Bytes -= bytes;
     }
 
     /// <summary>The bytes now belong to a published version: disposing gives nothing back.</summary>

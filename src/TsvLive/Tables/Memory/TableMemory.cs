@@ -197,7 +197,7 @@ internal sealed partial class TableMemory
 
     /// <summary>
     /// Publishes the current version with rows appended (<paramref name="grown"/>, the same number):
-    /// the reservation's bytes so far become the version's, and the version's caches are forgotten
+    /// the reservation's bytes for what it holds more than the version before become the version's, and its caches are forgotten
     /// (its rows changed). False when the table left memory or another version is current: the bytes
     /// stay in the reservation, which gives them back.
     /// </summary>
@@ -205,11 +205,12 @@ internal sealed partial class TableMemory
     {
         lock (_changing)
         {
+            var before = table.Current;
             if (_held.GetValueOrDefault(table.Id) != table || !table.Grow(grown))
             {
                 return false;
             }
-            reservation.TakeOverSoFar();
+            reservation.TakeOver(grown.Content().HeldBytes - before.Content().HeldBytes);
             Caches.Forget(table.Id);
             return true;
         }

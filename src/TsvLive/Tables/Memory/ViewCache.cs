@@ -22,6 +22,12 @@ internal sealed class ViewCache
     private readonly Dictionary<(string Id, string Key), Entry> _entries = [];
     private readonly LinkedList<(string Id, string Key)> _recent = [];
     private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
+    // How often each table's entries were all forgotten (rows appended keep the version number): an entry
+    // whose computation began before the last time is for rows that are no longer all the rows, and is not kept.
+    // (Bounded: past MaxForgotten tables the counts start again under a new epoch, and every entry begun before is not kept.)
+    private readonly Dictionary<string, int> _forgotten = new(StringComparer.Ordinal);
+    private const int MaxForgotten = 10_000;
+    private long _epoch;
     // What the entries each client asked for hold (views' rows; column values and orders are shared by all, charged to none).
     private readonly Dictionary<string, long> _heldBy = new(StringComparer.Ordinal);
     private long _heldBytes;
@@ -93,7 +99,7 @@ internal sealed class ViewCache
             }
             else
             {
-                entry = new Entry(new Lazy<object>(() => compute()), _recent.AddFirst((tableId, key)), client);
+                entry = new Entry(new Lazy<object>(() => compute()), _recent.AddFirst((tableId, key)), client, Forgotten(tableId));
                 _entries.Add((tableId, key), entry);
             }
         }
@@ -114,7 +120,7 @@ internal sealed class ViewCache
         {
             if (entry.Size == 0 && _entries.TryGetValue((tableId, key), out var current) && current == entry)
             {
-                if (!_isHeld(tableId, version))
+                if (!_isHeld(tableId, version) || entry.Forgotten != Forgotten(tableId))
                 {
                     // The version left memory (or was replaced) while this was computed: its caches are forgotten already.
                     Remove((tableId, key), entry);
@@ -171,6 +177,12 @@ internal sealed class ViewCache
             }
             DropTable(tableId);
             _versions.Remove(tableId);
+            if (_forgotten.Count >= MaxForgotten)
+            {
+                _forgotten.Clear();
+                _epoch++;
+            }
+            _forgotten[tableId] = _forgotten.GetValueOrDefault(tableId) + 1;
         }
     }
 
@@ -265,8 +277,14 @@ internal sealed class ViewCache
         return entry.Size;
     }
 
-    private sealed class Entry(Lazy<object> value, LinkedListNode<(string Id, string Key)> node, string? client)
+    /// <summary>Where the table's forgetting stands (epoch and count): an entry begun under another is for rows no longer all the rows.</summary>
+    private long Forgotten(string tableId) => (_epoch << 32) | (uint)_forgotten.GetValueOrDefault(tableId);
+
+    private sealed class Entry(Lazy<object> value, LinkedListNode<(string Id, string Key)> node, string? client, long forgotten)
     {
+        /// <summary>How often the table's entries had been forgotten when this one was begun.</summary>
+        public long Forgotten => forgotten;
+
         public string? Client => client;
 
         public Lazy<object> Value => value;
