@@ -2,7 +2,7 @@ using TsvLive.LoadTool;
 
 /// <summary>
 /// Measures a TsvLive server from outside, as users meet it (loopback only).
-/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood,views,viewflood,office,mixed,browser,export,changes,tutorial,cluster] [--watchers 1000,10000] [--smoke] [--out results.md]
+/// dotnet run -c Release --project bench/TsvLive.LoadTool -- [--server http://127.0.0.1:5180/] [--only uploads,memory,pages,fanout,huge,flood,views,viewflood,office,mixed,browser,export,changes,appends,tutorial,cluster] [--watchers 1000,10000] [--smoke] [--out results.md]
 /// Without --server it starts the Release build of src/TsvLive as its own process (with <see cref="ServerProcess.Settings"/>)
 /// and also reports its memory. --mixed-seconds N: the mixed load for N seconds instead of 180. --smoke runs every scenario at a tiny size, to check that each still runs. "tutorial" starts the reference app of bench/reference (Debian's python3-tornado). "cluster" starts its own
 /// redis-server and two servers on it (not part of the default list: it needs redis-server); "office" starts its own server
@@ -14,7 +14,7 @@ internal static class LoadToolProgram
     {
         var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
             .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
-        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge", "flood", "views", "viewflood", "office", "mixed", "browser", "export", "changes", "tutorial"];
+        var only = options.TryGetValue("only", out var list) ? list.Split(',') : ["uploads", "memory", "pages", "fanout", "huge", "flood", "views", "viewflood", "office", "mixed", "browser", "export", "changes", "appends", "tutorial"];
         var scale = options.ContainsKey("smoke") ? LoadScale.Smoke : LoadScale.Full;
         if (options.TryGetValue("watchers", out var w))
         {
@@ -57,6 +57,11 @@ internal static class LoadToolProgram
         if (only.Contains("export"))
         {
             await new ExportScenario(server, scale, (TextWriter?)output ?? Console.Out, cancel.Token).RunAsync(repeats: 3);
+        }
+        if (only.Contains("appends"))
+        {
+            await new AppendScenario(server, scale.Watchers[0] >= 100 ? 100 : scale.Watchers[0], (TextWriter?)output ?? Console.Out, cancel.Token)
+                .RunAsync(records: scale == LoadScale.Smoke ? 5 : 40, sustained: scale == LoadScale.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
         }
         if (only.Contains("changes"))
         {

@@ -34,7 +34,7 @@ public sealed class LoadToolSmokeTests
     }
 
     [Fact]
-    public async Task TheViewScenarioAndItsDuckDbComparisonTheMixedLoadTheExportsAndTheChangesRun()
+    public async Task TheViewScenarioAndItsDuckDbComparisonTheMixedLoadTheExportsTheChangesAndTheAppendsRun()
     {
         // As its own process, as the tool starts it: the mixed load reads the server's /metrics, which in
         // this test process would also see other hosts' meters of the same name.
@@ -45,6 +45,7 @@ public sealed class LoadToolSmokeTests
         await new MixedLoadScenario(server, LoadScale.Smoke, report, Ct).RunAsync().WithTimeout(TimeSpan.FromMinutes(2));
         await new ExportScenario(server, LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
         await new ChangesScenario(server, LoadScale.Smoke, report, Ct).RunAsync(repeats: 1).WithTimeout(TimeSpan.FromMinutes(2));
+        await new AppendScenario(server, watchers: 3, report, Ct).RunAsync(records: 3, sustained: TimeSpan.FromSeconds(1)).WithTimeout(TimeSpan.FromMinutes(2));
 
         var text = report.ToString();
         Assert.Contains("- filter `gt` on a number column (amount), cold:", text, StringComparison.Ordinal);
@@ -56,6 +57,9 @@ public sealed class LoadToolSmokeTests
         Assert.Matches(@"\| 1 MB \| [\d,]+ \| key:1 \| [1-9][\d,]* \|", text);
         Assert.Matches(@"\| 1 MB \| [\d,]+ \| content \| [1-9][\d,]* \|", text);
         Assert.Matches(@"\| key:1 \| [\d,]+ \| [1-9][\d,]* \| \d+\.\d \|", text);
+        Assert.Matches(@"- one record on an open stream → RowsAppended at each of 3 watchers: p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms \(n = 9\)", text);
+        Assert.Matches(@"- sustained stream, 10 columns, 3 watchers .*: [1-9][\d,]* records", text);
+        Assert.Matches(@"- many small appends, one record per request, 10 producers on 10 tables: [1-9][\d,]* requests", text);
     }
 
     [Fact]
