@@ -143,6 +143,29 @@ public sealed class AppendTests : IDisposable
     }
 
     [Fact]
+    public async Task ARefusedRecordTakesTheRecordsOfItsBatchWithItAndTheNextAppendsAreReadWhereTheyAre()
+    {
+        await using var app = App().With("TsvLive:MaxColumns", "4");
+        using var http = app.CreateHttpClient();
+        var created = await app.CreateTableAsync(Tsv.Numbered(16), Ct);
+
+        // Valid records, then one too wide, in one body: the whole batch is refused, nothing of it kept.
+        var refused = await PostAsync(http, created.Id, created.EditKey, "17\tfine\t170\n18\tfine\t180\n19\t1\t2\t3\t4\t5\n");
+        await refused.AssertProblemAsync(HttpStatusCode.BadRequest, Ct);
+        Assert.Equal(16, RowCount(app, created.Id));
+        await AppendAsync(http, created, string.Concat(Enumerable.Range(17, 40).Select(i => $"{i}\trow {i}\t{i * 10}\n")));
+
+        // Every row is where it belongs, past the index's checkpoints too.
+        var rows = new List<string[]>();
+        for (var page = 1; page <= 6; page++)
+        {
+            rows.AddRange((await http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows?page={page}&pageSize=10", Ct))!.Rows);
+        }
+        Assert.Equal(Enumerable.Range(1, 56).Select(i => $"{i}|row {i}|{i * 10}"), rows.Select(r => string.Join('|', r)));
+        Assert.Equal(Encoding.UTF8.GetString(Tsv.Numbered(56)), Encoding.UTF8.GetString(await http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct)));
+    }
+
+    [Fact]
     public async Task AReplacementEndsAnOpenStreamWithTableReplacedAndADeletionWithTableDeleted()
     {
         await using var app = App();

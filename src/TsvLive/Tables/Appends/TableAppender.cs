@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Limits;
+using TsvLive.Tables.Ingest;
 using TsvLive.Tables.Memory;
 using TsvLive.Tables.Registry;
 using TsvLive.Tables.Storage;
@@ -71,8 +72,8 @@ internal sealed partial class TableAppender : IDisposable
         }
         using var place = table.BeginAppend(out var replaced);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, replaced, table.Deleted);
-        using var reservation = _memory.Reserve(start.ChargedTo);
-        var stream = new Stream(this, table, start, content, reservation);
+        var growing = new GrowingVersion(_memory, table, start, _options);
+        var stream = new Stream(this, table, growing);
         try
         {
             await stream.RunAsync(chunks, running.Token).ConfigureAwait(false);
@@ -87,7 +88,7 @@ internal sealed partial class TableAppender : IDisposable
         }
         finally
         {
-            stream.DropPartialRecord();
+            growing.Dispose(); // what was not published leaves the version
         }
         LogAppended(table.Id, start.Version, stream.Appended, stream.Parser.RowCount);
         return new AppendResult(table, table.Current, stream.Appended);
@@ -129,79 +130,56 @@ internal sealed partial class TableAppender : IDisposable
         public long LastUsed { get; set; }
     }
 
-    /// <summary>
-    /// One append stream: bytes in, complete records stored, published and announced batch by batch.
-    /// Its reservation holds what the table's bytes and index hold beyond what the version published last
-    /// counts (<see cref="Sync"/>): bytes that arrived, and (once published) the part past its last record.
-    /// </summary>
-    private sealed class Stream(TableAppender owner, Table table, TableVersion start, TableContent content, MemoryReservation reservation)
+    /// <summary>One append stream: bytes in, complete records stored, published and announced batch by batch.</summary>
+    private sealed class Stream(TableAppender owner, Table table, GrowingVersion growing)
     {
-        private TableVersion _published = start;
-        private long _stored = content.SizeBytes;
+        private long _stored = growing.Published.Content().SizeBytes;
 
-        public AppendParser Parser { get; } = new(content, owner._options);
+        public AppendParser Parser => growing.Parser;
 
         public long Appended { get; private set; }
 
         public async Task RunAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken)
         {
             // Appended records start on a line of their own, even after a file whose last line had no line end.
+            var content = growing.Published.Content();
             if (content.TextLength > 0 && !EndsWithLineEnd(content.Raw, content.TextLength))
             {
-                Add("\n"u8);
+                growing.Add("\n"u8);
             }
             await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                if (content.Raw.Length + chunk.Length > owner._options.MaxUploadBytes)
+                if (growing.Length + chunk.Length > owner._options.MaxUploadBytes)
                 {
                     await PublishAsync(cancellationToken).ConfigureAwait(false); // the complete records before stay
                     throw new UploadTooLargeException(owner._options.MaxUploadBytes);
                 }
-                Add(chunk.Span);
+                growing.Add(chunk.Span);
                 Appended += Parser.Parse(final: false);
                 await PublishAsync(cancellationToken).ConfigureAwait(false);
             }
             // The body ended: its last record is complete without a line end (which it gets, for the next append).
-            if (content.Raw.Length > Parser.Committed && !EndsWithLineEnd(content.Raw, content.Raw.Length))
+            if (growing.Length > Parser.Committed && !EndsWithLineEnd(content.Raw, growing.Length))
             {
-                Add("\n"u8);
+                growing.Add("\n"u8);
             }
             Appended += Parser.Parse(final: true);
             await PublishAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Bytes past the last complete record (a record cut off) leave the table and the budget.</summary>
-        public void DropPartialRecord()
-        {
-            content.Raw.Truncate(Parser.Committed);
-            Sync();
-        }
-
-        private void Add(ReadOnlySpan<byte> bytes)
-        {
-            reservation.Resize(reservation.Bytes + bytes.Length); // refused (507) before the bytes are kept
-            content.Raw.Append(bytes);
-        }
-
-        /// <summary>The reservation holds what the bytes and the index hold beyond the version published last.</summary>
-        private void Sync() =>
-            reservation.Resize(TableContent.HeldBy(content.Raw, content.Text, content.Index) - _published.Content().HeldBytes);
-
         /// <summary>Stores the records found since the last batch (durable first), then makes them the version's and announces them.</summary>
         private async Task PublishAsync(CancellationToken cancellationToken)
         {
-            Sync(); // the index may have grown
+            growing.Sync(); // the index may have grown
             if (Parser.Committed == _stored)
             {
                 return;
             }
-            var snapshot = Parser.Snapshot();
-            await owner._storage.AppendAsync(table.Id, _published.Version, snapshot, _stored, cancellationToken).ConfigureAwait(false);
-            _stored = snapshot.SizeBytes;
-            var grown = _published with { UpdatedAt = owner._clock.GetUtcNow(), Source = snapshot };
-            if (owner._memory.Grow(table, grown, reservation))
+            var grown = growing.Next(owner._clock.GetUtcNow());
+            await owner._storage.AppendAsync(table.Id, grown.Version, grown.Content(), _stored, cancellationToken).ConfigureAwait(false);
+            _stored = grown.Content().SizeBytes;
+            if (growing.Publish(grown))
             {
-                _published = grown;
                 owner.Announce(table, grown);
             }
         }

@@ -63,6 +63,21 @@ internal sealed class RecordIndex
         Volatile.Write(ref _recordCount, _recordCount + 1);
     }
 
+    /// <summary>
+    /// Forgets the records added after the first <paramref name="records"/> (ones that were never
+    /// published: an append that failed part-way). Readers only ever read records they were given
+    /// counts for, which are at most <paramref name="records"/>.
+    /// </summary>
+    public void TruncateTo(long records)
+    {
+        if (records >= _recordCount)
+        {
+            return;
+        }
+        _checkpointCount = (int)((records + Stride - 1) / Stride);
+        Volatile.Write(ref _recordCount, records);
+    }
+
     /// <summary>The checkpoint at or before <paramref name="record"/> (0-based): its record number and start offset.</summary>
     public (long Record, long Offset) CheckpointAtOrBefore(long record)
     {

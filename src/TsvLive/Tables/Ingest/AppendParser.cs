@@ -3,7 +3,7 @@ using TsvLive.Errors;
 using TsvLive.Tables.Columns;
 using TsvLive.Tables.Text;
 
-namespace TsvLive.Tables.Appends;
+namespace TsvLive.Tables.Ingest;
 
 /// <summary>
 /// Finds the complete records among bytes appended to a complete version's text, as they arrive: in
