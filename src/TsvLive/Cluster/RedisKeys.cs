@@ -13,6 +13,7 @@ namespace TsvLive.Cluster;
 /// <item><c>tsvlive:presentation:{presenterId}</c>: a hash, a presentation's table, presenting connection, position and followers (<see cref="RedisPresentationDirectory"/>).</item>
 /// <item><c>tsvlive:instances</c> and <c>tsvlive:instance-tables:{instance}</c>: each instance's last heartbeat, and the tables it counts.</item>
 /// <item>channel <c>tsvlive:versions</c>: "{instance} {id} {version}" when a version is stored (0: deleted).</item>
+/// <item>channel <c>tsvlive:appends</c>: "{instance} {id} {version} {size}" when records are appended to a version (its new size in bytes).</item>
 /// <item>channels <c>tsvlive:hub:*</c>: SignalR's backplane.</item>
 /// </list>
 /// The Lua scripts in <see cref="RedisScripts"/> build the same names.
@@ -22,6 +23,8 @@ internal static class RedisKeys
     public const string Prefix = "tsvlive:";
 
     public static readonly RedisChannel Versions = RedisChannel.Literal(Prefix + "versions");
+
+    public static readonly RedisChannel Appends = RedisChannel.Literal(Prefix + "appends");
 
     public static readonly RedisKey Viewed = Prefix + "viewed";
 

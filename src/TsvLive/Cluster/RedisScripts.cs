@@ -57,6 +57,58 @@ internal static class RedisScripts
         return { version, olderJson }
         """;
 
+    /// <summary>
+    /// Appends complete records to the table's current version: at the end of its last chunk while that
+    /// stays within the chunk size, else as a new chunk; then the version's size, rows and time, in the
+    /// same step, and announces the new size. Refused when the table is gone, another version is
+    /// current, or the stored version does not end where the appender's copy does (another stream
+    /// appended meanwhile). Returns the new size.
+    /// KEYS[1] the table; ARGV: instance, id, version, from (the size the appender knows), bytes, rows, updatedAt, chunk size.
+    /// </summary>
+    public const string Append = """
+        local t = redis.call('HMGET', KEYS[1], 'version', 'size', 'content', 'chunks')
+        if not t[1] then return redis.error_reply('TSVLIVE the table was deleted') end
+        if t[1] ~= ARGV[3] then return redis.error_reply('TSVLIVE the table was replaced') end
+        if t[2] ~= ARGV[4] then return redis.error_reply('TSVLIVE another stream appends') end
+        local chunks = tonumber(t[4])
+        local prefix = 'tsvlive:content:' .. t[3] .. ':'
+        if chunks > 0 and redis.call('STRLEN', prefix .. (chunks - 1)) + #ARGV[5] <= tonumber(ARGV[8]) then
+          redis.call('APPEND', prefix .. (chunks - 1), ARGV[5])
+        else
+          redis.call('SET', prefix .. chunks, ARGV[5])
+          chunks = chunks + 1
+        end
+        local size = string.format('%d', tonumber(t[2]) + #ARGV[5])
+        redis.call('HSET', KEYS[1], 'size', size, 'chunks', chunks, 'rows', ARGV[6], 'updatedAt', ARGV[7])
+        redis.call('PUBLISH', 'tsvlive:appends', ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. ARGV[3] .. ' ' .. size)
+        return size
+        """;
+
+    /// <summary>
+    /// The bytes of the table's current version from an offset on, at most a given number: walks the
+    /// chunks' lengths to the offset. Returns {size, bytes, updatedAt}; {} when the table is gone or
+    /// another version is current. KEYS[1] the table; ARGV: version, from, most bytes.
+    /// </summary>
+    public const string ReadAppended = """
+        local t = redis.call('HMGET', KEYS[1], 'version', 'size', 'content', 'chunks', 'updatedAt')
+        if not t[1] or t[1] ~= ARGV[1] then return {} end
+        local from, size, most = tonumber(ARGV[2]), tonumber(t[2]), tonumber(ARGV[3])
+        local stop = math.min(size, from + most)
+        local prefix = 'tsvlive:content:' .. t[3] .. ':'
+        local pieces, at = {}, 0
+        for i = 0, tonumber(t[4]) - 1 do
+          if at >= stop then break end
+          local length = redis.call('STRLEN', prefix .. i)
+          if at + length > from then
+            local first = math.max(from, at) - at
+            local last = math.min(stop, at + length) - at - 1
+            pieces[#pieces + 1] = redis.call('GETRANGE', prefix .. i, first, last)
+          end
+          at = at + length
+        end
+        return { t[2], table.concat(pieces), t[5] }
+        """;
+
     /// <summary>Deletes a table and every chunk of every version of it, and announces it (version 0). KEYS[1] the table; ARGV: instance, id.</summary>
     public const string Delete = """
         local old = redis.call('HMGET', KEYS[1], 'content', 'chunks', 'older')

@@ -78,9 +78,53 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, IOptions<
         }
     }
 
-    /// <summary>Appending through the shared store (chunks, the other instances told) is not built yet.</summary>
-    public Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken) =>
-        throw new AppendsUnavailableException();
+    /// <summary>The most bytes one chunk holds: a version's chunks as saved, and the size appended records fill a chunk up to.</summary>
+    private const int ChunkBytes = 1 << 20;
+
+    /// <summary>The most appended bytes read back in one round trip.</summary>
+    private const int AppendedBytesPerRead = 4 << 20;
+
+    /// <summary>
+    /// The records appended since <paramref name="from"/>, in one step (<see cref="RedisScripts.Append"/>):
+    /// once Redis has them they are the version's, and the other instances hear of the new size.
+    /// </summary>
+    public async Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[content.SizeBytes - from];
+        content.Raw.CopyTo(from, bytes);
+        try
+        {
+            await redis.Database.ScriptEvaluateAsync(RedisScripts.Append, [RedisKeys.Table(id)],
+            [
+                redis.InstanceId, id, version, from, bytes, content.RowCount, Text(DateTimeOffset.UtcNow), ChunkBytes,
+            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("TSVLIVE ", StringComparison.Ordinal))
+        {
+            throw e.Message.Contains("deleted", StringComparison.Ordinal) ? new TableDeletedException()
+                : e.Message.Contains("replaced", StringComparison.Ordinal) ? new TableReplacedException()
+                : new AppendRunningException();
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw Translate(e);
+        }
+    }
+
+    public async Task<AppendedBytes?> ReadAppendedAsync(string id, int version, long from, CancellationToken cancellationToken)
+    {
+        RedisResult[] read;
+        try
+        {
+            read = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(RedisScripts.ReadAppended, [RedisKeys.Table(id)], [version, from, AppendedBytesPerRead])
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw Translate(e);
+        }
+        return read.Length == 3 ? new AppendedBytes((byte[])read[1]!, (long)read[0], Time((RedisValue)read[2])) : null;
+    }
 
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => OpenVersionAsync(id, version: null, cancellationToken);
 
@@ -222,14 +266,14 @@ internal sealed partial class RedisTableStorage(RedisConnection redis, IOptions<
     public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
         redis.Database.ScriptEvaluateAsync(RedisScripts.Delete, [RedisKeys.Table(id)], [redis.InstanceId, id]).WaitAsync(cancellationToken);
 
-    /// <summary>The current version numbers of these tables (0 for a table that is gone), in one round trip.</summary>
-    public async Task<int[]> VersionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    /// <summary>The current version numbers of these tables (0 for a table that is gone) and their sizes, in one round trip.</summary>
+    public async Task<(int Version, long Size)[]> VersionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var batch = redis.Database.CreateBatch();
-        var asked = ids.Select(id => batch.HashGetAsync(RedisKeys.Table(id), "version")).ToList();
+        var asked = ids.Select(id => batch.HashGetAsync(RedisKeys.Table(id), ["version", "size"])).ToList();
         batch.Execute();
         var versions = await Task.WhenAll(asked).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return [.. versions.Select(v => v.IsNull ? 0 : (int)v)];
+        return [.. versions.Select(v => v[0].IsNull ? (0, 0L) : ((int)v[0], v[1].IsNull ? 0L : (long)v[1]))];
     }
 
     private void Forget(string contentId, int chunks)

@@ -13,7 +13,9 @@ namespace TsvLive.Cluster;
 /// then not served). Announcements can be missed (this instance lost Redis for a while), so the
 /// versions of the tables held here are also checked every TsvLive:VersionCheckInterval and as soon
 /// as Redis is back; a table that moved on is read again and its watchers get the
-/// <c>TableReplaced</c> they missed.
+/// <c>TableReplaced</c> they missed. Rows appended through another instance are announced on
+/// <see cref="RedisKeys.Appends"/> with the version's new size: a copy held here reads the bytes it
+/// lacks (and the same check catches up a copy that missed the announcement).
 /// </summary>
 internal sealed partial class VersionSync(
     RedisConnection redis,
@@ -31,6 +33,7 @@ internal sealed partial class VersionSync(
     {
         // Fire and forget: while Redis is down the subscription is made when it comes (and again after every reconnect).
         redis.Multiplexer.GetSubscriber().Subscribe(RedisKeys.Versions, (_, message) => Announced(message), CommandFlags.FireAndForget);
+        redis.Multiplexer.GetSubscriber().Subscribe(RedisKeys.Appends, (_, message) => Appended(message), CommandFlags.FireAndForget);
         redis.Multiplexer.ConnectionRestored += OnRestored;
         try
         {
@@ -67,6 +70,17 @@ internal sealed partial class VersionSync(
         }
     }
 
+    /// <summary>"{instance} {id} {version} {size}"; this instance's own appends are here already.</summary>
+    private void Appended(RedisValue message)
+    {
+        var parts = message.ToString().Split(' ');
+        if (parts.Length == 4 && parts[0] != redis.InstanceId && int.TryParse(parts[2], CultureInfo.InvariantCulture, out var version)
+            && long.TryParse(parts[3], CultureInfo.InvariantCulture, out var size))
+        {
+            store.RowsStored(parts[1], version, size);
+        }
+    }
+
     /// <summary>Compares the versions held here with the stored ones, and catches up where one was missed.</summary>
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -80,7 +94,7 @@ internal sealed partial class VersionSync(
         {
             return;
         }
-        int[] stored;
+        (int Version, long Size)[] stored;
         try
         {
             stored = await storage.VersionsAsync([.. held.Select(t => t.Id)], cancellationToken).ConfigureAwait(false);
@@ -93,13 +107,17 @@ internal sealed partial class VersionSync(
         for (var i = 0; i < held.Count; i++)
         {
             var table = held[i];
-            if (stored[i] == 0)
+            if (stored[i].Version == 0)
             {
                 store.VersionStored(table.Id, 0);
             }
-            else if (stored[i] > table.Current.Version)
+            else if (stored[i].Version == table.Current.Version)
             {
-                table.NoteStoredVersion(stored[i]);
+                store.RowsStored(table.Id, stored[i].Version, stored[i].Size);
+            }
+            else if (stored[i].Version > table.Current.Version)
+            {
+                table.NoteStoredVersion(stored[i].Version);
                 if (await catchUp.CatchUpAsync(table, cancellationToken).ConfigureAwait(false))
                 {
                     LogCaughtUp(table.Id, table.Current.Version);

@@ -237,7 +237,7 @@ internal sealed class ServerStoppingException(bool upload = true) : TsvLiveExcep
 internal sealed class AppendRunningException() : TsvLiveException(
     "append-running",
     "Rows are already being appended",
-    "Another append stream to this table is open: one at a time per table. Stop it (end its body) before appending from elsewhere.")
+    "Another append stream to this table is open (here or through another instance): one at a time per table. Stop it (end its body) before appending from elsewhere.")
 {
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
@@ -248,14 +248,6 @@ internal sealed class TableReplacedException() : TsvLiveException(
     "The table was replaced while rows were being appended, so the append stream ended. The rows appended before that belong to the old version; append to the new one with a new request.")
 {
     public override int StatusCode => StatusCodes.Status409Conflict;
-}
-
-internal sealed class AppendsUnavailableException() : TsvLiveException(
-    "appends-unavailable",
-    "Appending is not available here",
-    "This server runs several instances on Redis, where appending rows is not available yet. Replace the file instead (PUT).")
-{
-    public override int StatusCode => StatusCodes.Status501NotImplemented;
 }
 
 internal sealed class AppendEncodingException(string encoding) : TsvLiveException(

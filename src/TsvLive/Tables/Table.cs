@@ -20,6 +20,7 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
     private long _lastUsed = Environment.TickCount64;
     private long _viewNoted = long.MinValue;
     private int _newestKnown = first.Version;
+    private StoredSize _storedSize = new(first.Version, 0);
 
     public string Id => id;
     public byte[] EditKeyHash => editKeyHash;
@@ -91,6 +92,39 @@ internal sealed class Table(string id, byte[] editKeyHash, DateTimeOffset create
             }
         }
     }
+
+    /// <summary>
+    /// Notes that version <paramref name="version"/> is stored with <paramref name="size"/> bytes (another
+    /// instance appended rows to it); whether that is more than known before.
+    /// </summary>
+    public bool NoteStoredSize(int version, long size)
+    {
+        while (true)
+        {
+            var known = Volatile.Read(ref _storedSize);
+            if (version < known.Version || (version == known.Version && size <= known.Size))
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _storedSize, new StoredSize(version, size), known) == known)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Whether the stored current version is longer than this copy of it (another instance appended rows).</summary>
+    public bool IsShort
+    {
+        get
+        {
+            var current = Current;
+            var stored = Volatile.Read(ref _storedSize);
+            return stored.Version == current.Version && current.Source is TableContent { Complete: true } content && stored.Size > content.SizeBytes;
+        }
+    }
+
+    private sealed record StoredSize(int Version, long Size);
 
     public void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
 

@@ -29,4 +29,22 @@ public static class Timeouts
         }
         return true;
     }
+
+    /// <summary>As <see cref="Until(Func{bool}, TimeSpan?)"/>, for a condition that asks the server (every 10 ms after each answer).</summary>
+    public static async Task<bool> Until(Func<Task<bool>> condition, TimeSpan? deadline = null)
+    {
+        using var within = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(10, within.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return await condition();
+            }
+        }
+        return true;
+    }
 }

@@ -29,6 +29,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<TableStore>();
         services.AddSingleton<StoredTableReader>();
         services.AddSingleton<TableCatchUp>();
+        services.AddSingleton<RowsCatchUp>();
         services.AddSingleton<TableMemory>();
         services.AddSingleton(provider => provider.GetRequiredService<TableMemory>().Caches);
         // The data directory unless TsvLive:DataDirectory is empty (memory only), when no cluster store was registered before.

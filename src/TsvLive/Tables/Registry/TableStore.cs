@@ -13,7 +13,7 @@ namespace TsvLive.Tables.Registry;
 /// is read again before this one serves it (<see cref="TableCatchUp"/>).
 /// </summary>
 internal sealed class TableStore(
-    TableMemory memory, StoredTableReader reader, TableCatchUp catchUp, ITableStorage storage, IOptions<TsvLiveOptions> options)
+    TableMemory memory, StoredTableReader reader, TableCatchUp catchUp, RowsCatchUp rowsCatchUp, ITableStorage storage, IOptions<TsvLiveOptions> options)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Table?>>> _loading = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _storedWhileLoading = new(StringComparer.Ordinal);
@@ -53,6 +53,10 @@ internal sealed class TableStore(
         if (table.IsBehind)
         {
             await catchUp.CatchUpAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+        if (table.IsShort)
+        {
+            await rowsCatchUp.CatchUpAsync(table, cancellationToken).ConfigureAwait(false);
         }
         Viewed(table);
         return table;
@@ -135,7 +139,21 @@ internal sealed class TableStore(
         }
         if (memory.Find(id) is { } table && table.NoteStoredVersion(version) && table.IsBehind)
         {
+            // An append stream open here appends to the version replaced: it ends (table-replaced), as it would here.
+            _ = table.StopAppendingAsync(CancellationToken.None);
             catchUp.InBackground(table);
+        }
+    }
+
+    /// <summary>
+    /// Another instance appended rows to version <paramref name="version"/> of the table, which is now
+    /// <paramref name="size"/> bytes: a copy held here reads them at once (only the bytes it lacks).
+    /// </summary>
+    public void RowsStored(string id, int version, long size)
+    {
+        if (memory.Find(id) is { } table && table.NoteStoredSize(version, size) && table.IsShort)
+        {
+            rowsCatchUp.InBackground(table);
         }
     }
 

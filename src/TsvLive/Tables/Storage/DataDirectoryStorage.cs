@@ -176,6 +176,10 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
+    /// <summary>One instance uses a data directory: rows are appended through it only, so none arrive from elsewhere.</summary>
+    public Task<AppendedBytes?> ReadAppendedAsync(string id, int version, long from, CancellationToken cancellationToken) =>
+        Task.FromResult<AppendedBytes?>(null);
+
     public async Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) =>
         await OpenVersionAsync(id, version: null, cancellationToken);
 

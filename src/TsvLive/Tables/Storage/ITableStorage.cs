@@ -36,8 +36,18 @@ internal interface ITableStorage
     /// row count as the version's (the commit point). When this returns they survive a crash; a crash
     /// before leaves the version as it was (no part of a record).
     /// </summary>
-    /// <exception cref="Errors.AppendsUnavailableException">This storage cannot append (several instances on Redis).</exception>
+    /// <exception cref="Errors.TableReplacedException">Another version is current by now (replaced through another instance).</exception>
+    /// <exception cref="Errors.TableDeletedException">The table was deleted meanwhile.</exception>
+    /// <exception cref="Errors.AppendRunningException">The stored version does not end at <paramref name="from"/>: another stream appends to it (through another instance).</exception>
     Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The bytes appended to version <paramref name="version"/> of table <paramref name="id"/> past its
+    /// first <paramref name="from"/> bytes by another instance (complete records), a few MB at most per
+    /// call; null when that version is not the stored table's current one (any more).
+    /// Storage used by one instance only has nothing to give (null).
+    /// </summary>
+    Task<AppendedBytes?> ReadAppendedAsync(string id, int version, long from, CancellationToken cancellationToken);
 
     /// <summary>Starts storing an upload's bytes while they arrive; a storage that stores whole versions gives <see cref="NoDraft"/>.</summary>
     IVersionDraft Draft();
@@ -117,6 +127,9 @@ internal sealed record StoredVersion(
 /// <summary>What <see cref="ITableStorage.SaveAsync"/> stored: the version's number and the older versions kept (newest first).</summary>
 internal sealed record SavedVersion(int Version, IReadOnlyList<StoredVersion> Older);
 
+/// <summary>Bytes appended to a stored version: complete records from the offset asked for, the version's stored size, and when it last grew.</summary>
+internal sealed record AppendedBytes(ReadOnlyMemory<byte> Bytes, long StoredSize, DateTimeOffset UpdatedAt);
+
 /// <summary>A stored table and the bytes of its current version, read chunk by chunk (once).</summary>
 internal sealed record StoredContent(StoredTable Table, IAsyncEnumerable<ReadOnlyMemory<byte>> Bytes);
 
@@ -141,6 +154,8 @@ internal sealed class MemoryOnlyStorage : ITableStorage
     public IVersionDraft Draft() => NoDraft.Instance;
 
     public Task AppendAsync(string id, int version, TableContent content, long from, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<AppendedBytes?> ReadAppendedAsync(string id, int version, long from, CancellationToken cancellationToken) => Task.FromResult<AppendedBytes?>(null);
 
     public Task<StoredContent?> OpenAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredContent?>(null);
 
