@@ -42,12 +42,13 @@ internal sealed class BrowserScenario(ServerProcess server, LoadScale scale, Tex
             {
                 var page = await browser.NewPageAsync();
                 await page.GotoAsync(server.Address.ToString());
-                await page.WaitForFunctionAsync("document.querySelector('#connection-state').textContent === 'Live'");
+                // A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses.
+                await page.WaitForFunctionAsync("() => document.querySelector('#connection-state').textContent === 'Live'");
                 var watch = Stopwatch.StartNew();
                 var choosing = page.Locator("#file-input").SetInputFilesAsync(path);
                 await page.WaitForSelectorAsync("#grid tbody tr", new() { Timeout = 120_000 });
                 firstRows.Add(watch.Elapsed.TotalMilliseconds);
-                await page.WaitForFunctionAsync($"document.querySelector('#table-rows').textContent === '{rows.ToString("N0", CultureInfo.InvariantCulture)} rows'",
+                await page.WaitForFunctionAsync($"() => document.querySelector('#table-rows').textContent === '{rows.ToString("N0", CultureInfo.InvariantCulture)} rows'",
                     null, new() { Timeout = 120_000, PollingInterval = 10 });
                 whole.Add(watch.Elapsed.TotalMilliseconds);
                 await choosing;
