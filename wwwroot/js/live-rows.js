@@ -6,6 +6,9 @@ const $ = (id) => document.getElementById(id);
 // How often the page on screen is read again while rows arrive: the last page of the file, a view.
 const lastPageEveryMs = 250;
 const viewEveryMs = 1000;
+// The server computes a growing table's views over its rows of up to a second ago: once rows stop
+// arriving, a view is read once more after that second, so it ends with every row.
+const viewSettleMs = 1250;
 // A page past the end, which reads as the last one: how the newest rows are asked for.
 const newest = 1_000_000_000;
 
@@ -19,6 +22,7 @@ export function createLiveRows({ current, reload, counts }) {
   let timer = null;
   let due = false;
   let wanted = null;
+  let settle = null;
 
   button.addEventListener("click", () => {
     setFollowing(!following);
@@ -57,6 +61,15 @@ export function createLiveRows({ current, reload, counts }) {
       button.hidden = false;
       counts(info);
       const { page, totalPages, rowsOnPage, pageSize, hasView } = current();
+      if (hasView) {
+        clearTimeout(settle);
+        settle = setTimeout(() => {
+          settle = null;
+          if (current().hasView) {
+            reload(following ? newest : current().page);
+          }
+        }, viewSettleMs);
+      }
       if (following) {
         schedule(hasView ? viewEveryMs : lastPageEveryMs, () => newest);
       } else if (hasView) {

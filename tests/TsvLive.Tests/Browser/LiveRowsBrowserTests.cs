@@ -48,6 +48,12 @@ public sealed class LiveRowsBrowserTests(TsvLiveFactory app, ChromiumFixture chr
         await Expect(FirstColumn(viewer).First).ToHaveTextAsync("12");
         await Expect(FirstColumn(viewer)).ToHaveCountAsync(12);
         await Expect(viewer.Locator("#notice")).ToBeHiddenAsync(); // arriving rows are not news to dismiss
+
+        // Rows again within the second the server's views lag by: the view ends with every row all the same.
+        await AppendAsync(id, editKey, Rows(13, 1));
+        await AppendAsync(id, editKey, Rows(14, 1));
+        await Expect(FirstColumn(viewer).First).ToHaveTextAsync("14");
+        await Expect(FirstColumn(viewer)).ToHaveCountAsync(14);
     }
 
     private static string Rows(int from, int count) =>

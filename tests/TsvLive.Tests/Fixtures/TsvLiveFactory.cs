@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
 
     private static readonly Lock s_building = new();
 
+    private TimeProvider? _clock;
     private readonly Dictionary<string, string> _settings = new(s_liftedLimits)
     {
         // Memory only: many servers run at once here, each on its own; the durability tests give theirs a directory.
@@ -48,6 +50,13 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
     public TsvLiveFactory With(string key, string value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>The server's clock (a FakeTimeProvider the test moves); call before the server starts.</summary>
+    public TsvLiveFactory WithClock(TimeProvider clock)
+    {
+        _clock = clock;
         return this;
     }
 
@@ -121,6 +130,10 @@ public class TsvLiveFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 }

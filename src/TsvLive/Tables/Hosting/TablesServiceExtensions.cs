@@ -40,6 +40,7 @@ internal static class TablesServiceExtensions
         services.AddSingleton<PageReader>();
         services.AddSingleton<ViewEngine>();
         services.AddSingleton<ViewWorkQueue>();
+        services.AddSingleton<ViewBasis>();
         services.AddSingleton<ColumnStatsReader>();
         services.AddSingleton<ChangesCache>();
         services.AddSingleton<ChangesReader>();

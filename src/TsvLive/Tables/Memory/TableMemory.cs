@@ -197,8 +197,7 @@ internal sealed partial class TableMemory
 
     /// <summary>
     /// Publishes the current version with rows appended (<paramref name="grown"/>, the same number):
-    /// the reservation's bytes for what it holds more than the version before become the version's, and its caches are forgotten
-    /// (its rows changed). False when the table left memory or another version is current: the bytes
+    /// the reservation's bytes for what it holds more than the version before become the version's. False when the table left memory or another version is current: the bytes
     /// stay in the reservation, which gives them back.
     /// </summary>
     public bool Grow(Table table, TableVersion grown, MemoryReservation reservation)
@@ -210,8 +209,8 @@ internal sealed partial class TableMemory
             {
                 return false;
             }
+            // Its cached views stay: they name the rows they were computed over (Views.ViewBasis moves them on).
             reservation.TakeOver(grown.Content().HeldBytes - before.Content().HeldBytes);
-            Caches.Forget(table.Id);
             return true;
         }
     }

@@ -11,7 +11,8 @@ namespace TsvLive.Tables.Paging;
 /// checked against the limits (rows, cells, bytes) before any of it is built, and its rows can be
 /// taken one at a time (<see cref="PagePlan.Rows"/>), so an HTTP answer never holds a whole page.
 /// </summary>
-internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQueue work, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
+internal sealed class PageReader(
+    TableStore store, ViewEngine views, ViewBasis basis, ViewWorkQueue work, TsvLiveMetrics metrics, IOptions<TsvLiveOptions> options)
 {
     /// <summary>
     /// Which rows a page holds, checked against every limit; nothing is read yet. With a view (sort,
@@ -56,9 +57,15 @@ internal sealed class PageReader(TableStore store, ViewEngine views, ViewWorkQue
         var content = version.Content();
         checkContent?.Invoke(content);
         var view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
+        if (!view.IsEmpty)
+        {
+            // A growing table's views are of its rows as they were up to a second ago.
+            content = basis.For(table, version);
+            view = ViewRequest.Parse(request.Sort, request.Filter, request.Q, content.ColumnTypes);
+        }
         try
         {
-            using var turn = views.NeedsComputing(table.Id, version.Version, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
+            using var turn = views.NeedsComputing(table.Id, version.Version, content, view) ? await work.EnterAsync(client, cancellationToken).ConfigureAwait(false) : null;
             return new(table, version, content, view, views.Rows(table.Id, version.Version, content, view, client, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

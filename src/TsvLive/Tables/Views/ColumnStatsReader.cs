@@ -11,7 +11,7 @@ namespace TsvLive.Tables.Views;
 /// values, text columns in one pass over the table. Distinct values are counted exactly up to
 /// <see cref="ExactDistinct"/>; beyond that, estimated. Cached per version with the views.
 /// </summary>
-internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewCache cache, ViewWorkQueue work, MemoryBudget budget)
+internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, ViewBasis basis, ViewCache cache, ViewWorkQueue work, MemoryBudget budget)
 {
     public const int ExactDistinct = 1_000_000;
 
@@ -25,13 +25,13 @@ internal sealed class ColumnStatsReader(TableStore store, ViewEngine views, View
     {
         var table = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var version = table.Current;
-        var content = version.Content();
+        var content = basis.For(table, version);
         ViewRequest.RequireColumn(column, content.Columns.Count);
         if (!content.Complete)
         {
             throw TableArrivingException.ForViews();
         }
-        var key = $"stats:{column}";
+        var key = ViewEngine.CacheKey($"stats:{column}", content);
         using var turn = cache.Holds(table.Id, version.Version, key) ? null : await work.EnterAsync(client, cancellationToken).ConfigureAwait(false);
         return cache.GetOrAdd(
             table.Id, version.Version, key, () => Compute(table.Id, version.Version, content, column - 1, cancellationToken), _ => 4096, cancellationToken);

@@ -10,7 +10,9 @@ namespace TsvLive.Tables.Views;
 /// (every filter holds, and the text to find is in some cell) and sorted (by each key in turn, empty
 /// cells last, ties in file order). A column's typed values and order, and a view's rows, are cached
 /// per version (<see cref="ViewCache"/>), so paging a computed view is a lookup. A computation stops
-/// when its asker's token is cancelled (the viewer left, or asked for another view meanwhile).
+/// when its asker's token is cancelled (the viewer left, or asked for another view meanwhile). A
+/// version that grows (rows appended) is viewed through snapshots (<see cref="ViewBasis"/>): every
+/// cache entry names the row count it was computed over, so no entry is used with another.
 /// </summary>
 internal sealed class ViewEngine(ViewCache cache)
 {
@@ -28,25 +30,28 @@ internal sealed class ViewEngine(ViewCache cache)
         }
         int[]? selected = view.Selects
             ? cache.GetOrAdd(
-                tableId, version, view.SelectionKey, () => Select(tableId, version, content, view, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client)
+                tableId, version, CacheKey(view.SelectionKey, content), () => Select(tableId, version, content, view, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client)
             : null;
         if (view.Sort.Count == 0)
         {
             return selected;
         }
         return cache.GetOrAdd(
-            tableId, version, view.Key, () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client);
+            tableId, version, CacheKey(view.Key, content), () => Sort(tableId, version, content, view.Sort, selected, cancellationToken), rows => rows.Length * sizeof(int), cancellationToken, client);
     }
 
     /// <summary>Whether the view's rows would have to be computed (not the table itself, nor cached).</summary>
-    public bool NeedsComputing(string tableId, int version, ViewRequest view) =>
-        !view.IsEmpty && !cache.Holds(tableId, version, view.Sort.Count == 0 ? view.SelectionKey : view.Key);
+    public bool NeedsComputing(string tableId, int version, TableContent content, ViewRequest view) =>
+        !view.IsEmpty && !cache.Holds(tableId, version, CacheKey(view.Sort.Count == 0 ? view.SelectionKey : view.Key, content));
+
+    /// <summary>A cache entry's key for what is computed over <paramref name="content"/>'s rows.</summary>
+    public static string CacheKey(string key, TableContent content) => $"{key}@{content.RowCount}";
 
     public ColumnKeys Keys(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
-        cache.GetOrAdd(tableId, version, $"keys:{column}", () => ColumnKeys.Read(content, column, cancellationToken), k => k.SizeBytes, cancellationToken);
+        cache.GetOrAdd(tableId, version, CacheKey($"keys:{column}", content), () => ColumnKeys.Read(content, column, cancellationToken), k => k.SizeBytes, cancellationToken);
 
     private ColumnOrder Order(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
-        cache.GetOrAdd(tableId, version, $"order:{column}",
+        cache.GetOrAdd(tableId, version, CacheKey($"order:{column}", content),
             () => content.ColumnTypes[column] == ColumnType.Text
                 ? ColumnOrder.OfText(content, column, cancellationToken)
                 : ColumnOrder.Of(Keys(tableId, version, content, column, cancellationToken)),
