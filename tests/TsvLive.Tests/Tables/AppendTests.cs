@@ -220,6 +220,56 @@ public sealed class AppendTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerKilledDuringAStreamKeepsEveryRecordItHadShownAndNoPartOfOne()
+    {
+        TableCreated created;
+        long shown;
+        await using (var server = await AppProcess.StartAsync(_directory.Path, Ct))
+        {
+            using var http = server.CreateHttpClient();
+            created = (await (await http.PostAsync("/api/tables?name=live.tsv", new ByteArrayContent(Tsv.Numbered(1)), Ct))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+            var body = new TrickleContent();
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = body };
+            request.Headers.Add("X-Edit-Key", created.EditKey);
+            var streaming = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            // Records as fast as the server takes them, then a record cut in half, while the process is killed.
+            using var writing = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var writer = Task.Run(async () =>
+            {
+                for (var i = 2; !writing.IsCancellationRequested; i++)
+                {
+                    var record = $"{i}\trow {i}\t{i * 10}\n";
+                    if (i % 50 == 0)
+                    {
+                        // A record in two pieces: a kill between them leaves half a record behind.
+                        await body.WriteAsync(record[..(record.Length / 2)]);
+                        await Task.Delay(20, CancellationToken.None);
+                        await body.WriteAsync(record[(record.Length / 2)..]);
+                    }
+                    else
+                    {
+                        await body.WriteAsync(record);
+                    }
+                }
+            }, CancellationToken.None);
+            Assert.True(await Timeouts.Until(async () => (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount > 500));
+            shown = (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount;
+            await server.KillAsync();
+            await writing.CancelAsync();
+            await writer.ContinueWith(_ => { }, TaskScheduler.Default);
+            await streaming.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        await using var restarted = await AppProcess.StartAsync(_directory.Path, Ct);
+        using var again = restarted.CreateHttpClient();
+        var kept = (await again.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount;
+        Assert.True(kept >= shown, $"{kept} rows after the restart, {shown} shown before");
+        // Exactly the first rows, each whole: the file is the numbered table of that length.
+        Assert.Equal(Encoding.UTF8.GetString(Tsv.Numbered((int)kept)), Encoding.UTF8.GetString(await again.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct)));
+    }
+
+    [Fact]
     public async Task AWindows1252TableTakesWindows1252Records()
     {
         await using var app = App();
