@@ -17,32 +17,47 @@ internal sealed class AppendScenario(ServerProcess server, int watchers, TextWri
 {
     private readonly HttpClient _http = new() { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
 
-    public async Task RunAsync(int records, TimeSpan sustained)
+    public async Task RunAsync(int records, TimeSpan sustained, int viewRows)
     {
         report.WriteLine("## Live tables: appended rows");
-        await LatencyAsync(records);
+        await RecordToWatchersAsync(server, records);
         await SustainedAsync(sustained);
         await SmallAppendsAsync(sustained);
+        await SortedViewWhileAppendingAsync(viewRows, sustained);
         report.WriteLine("");
     }
 
-    /// <summary>One record at a time on an open hub stream; the time until each watcher has its RowsAppended.</summary>
-    private async Task LatencyAsync(int records)
+    /// <summary>
+    /// One record at a time on an open hub stream to this scenario's server; the time until each watcher
+    /// (connected to <paramref name="watchersOn"/>: this server, or another instance on the same Redis)
+    /// has its RowsAppended; and whether the last page, asked of that instance right after, has the record.
+    /// </summary>
+    public async Task RecordToWatchersAsync(ServerProcess watchersOn, int records)
     {
         var table = await CreateAsync(Header + Record(0));
         var seen = new Latencies();
         var sentAt = new long[records + 2];
         var connections = new List<HubConnection>();
+        var pagesChecked = new List<Task<bool>>();
+        using var pages = new HttpClient { BaseAddress = watchersOn.Address };
         try
         {
             for (var i = 0; i < watchers; i++)
             {
-                var watcher = await Hub.ConnectAsync(server.Address, messagePack: false, cancellationToken);
+                var watcher = await Hub.ConnectAsync(watchersOn.Address, messagePack: false, cancellationToken);
+                var checksPages = i == 0;
                 watcher.On<TableInfo>("RowsAppended", info =>
                 {
                     if (info.RowCount < sentAt.Length && Volatile.Read(ref sentAt[info.RowCount]) is var sent and > 0)
                     {
                         seen.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                        if (checksPages)
+                        {
+                            lock (pagesChecked)
+                            {
+                                pagesChecked.Add(LastPageHasAsync(pages, table.Id, info.RowCount));
+                            }
+                        }
                     }
                 });
                 await watcher.InvokeAsync<TableInfo>("Watch", table.Id, cancellationToken);
@@ -61,7 +76,10 @@ internal sealed class AppendScenario(ServerProcess server, int watchers, TextWri
             chunks.Writer.Complete();
             await appending;
             await Task.Delay(500, cancellationToken);
-            report.WriteLine($"- one record on an open stream → RowsAppended at each of {watchers} watchers: {seen}");
+            var where = watchersOn == server ? "the same instance" : "another instance (Redis)";
+            var complete = await Task.WhenAll(pagesChecked);
+            report.WriteLine($"- one record on an open stream → RowsAppended at each of {watchers} watchers on {where}: {seen}; " +
+                $"the last page asked of it right after had the record {complete.Count(c => c)} times of {complete.Length}");
         }
         finally
         {
@@ -70,6 +88,12 @@ internal sealed class AppendScenario(ServerProcess server, int watchers, TextWri
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    private async Task<bool> LastPageHasAsync(HttpClient http, string id, long rows)
+    {
+        var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{id}/rows?page={rows}&pageSize=1", cancellationToken);
+        return page!.Rows.Count == 1 && page.Rows[0][0] == (rows - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A stream of 10-column records as fast as one producer sends them, 100 watchers paging the last page as it grows.</summary>
@@ -145,6 +169,61 @@ internal sealed class AppendScenario(ServerProcess server, int watchers, TextWri
         }));
         var seconds = watch.Elapsed.TotalSeconds;
         report.WriteLine($"- many small appends, one record per request, 10 producers on 10 tables: {requests.Sum():N0} requests in {seconds:0.0} s = **{requests.Sum() / seconds:N0} requests/s**");
+    }
+
+    /// <summary>
+    /// A table of <paramref name="rows"/> 10-column rows sorted by a number column while 1,000 records a
+    /// second are appended to it, 10 viewers asking for the sorted view's first page once a second each,
+    /// as the browser refreshes a view while rows arrive: the time of each ask (most are a cached page;
+    /// about one a second computes the sort over the rows then present).
+    /// </summary>
+    private async Task SortedViewWhileAppendingAsync(int rows, TimeSpan duration)
+    {
+        var text = new StringBuilder(Header, rows * 70);
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(Record(i));
+        }
+        var table = await CreateAsync(text.ToString());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var asks = new Latencies();
+        var newest = 0L;
+        var viewers = Enumerable.Range(0, 10).Select(async viewer =>
+        {
+            using var http = new HttpClient { BaseAddress = server.Address };
+            await Task.Delay(viewer * 100, CancellationToken.None);
+            while (!stop.IsCancellationRequested)
+            {
+                var asked = Stopwatch.GetTimestamp();
+                var page = await http.GetFromJsonAsync<TablePage>($"/api/tables/{table.Id}/rows?sort=2:desc&pageSize=100", CancellationToken.None);
+                asks.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+                Interlocked.Exchange(ref newest, Math.Max(Interlocked.Read(ref newest), page!.TotalRows));
+                await Task.Delay(1000, CancellationToken.None);
+            }
+        }).ToList();
+        var body = new System.IO.Pipelines.Pipe();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{table.Id}/rows") { Content = new StreamContent(body.Reader.AsStream()) };
+        request.Headers.Add("X-Edit-Key", table.EditKey);
+        var sending = _http.SendAsync(request, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        long sent = rows;
+        while (watch.Elapsed < duration)
+        {
+            // 100 records every 100 ms: 1,000 a second.
+            var batch = new StringBuilder();
+            for (var i = 0; i < 100; i++)
+            {
+                batch.Append(Record(sent++));
+            }
+            await body.Writer.WriteAsync(Encoding.UTF8.GetBytes(batch.ToString()), cancellationToken);
+            await Task.Delay(100, cancellationToken);
+        }
+        await body.Writer.CompleteAsync();
+        (await sending).EnsureSuccessStatusCode();
+        await stop.CancelAsync();
+        await Task.WhenAll(viewers);
+        report.WriteLine($"- a sorted view (a number column, descending) of a {rows:N0}-row table while 1,000 records/s arrive, 10 viewers asking for its first page once a second: " +
+            $"{asks}; the views had {Interlocked.Read(ref newest) - rows:N0} of the {sent - rows:N0} records appended at the last ask");
     }
 
     private async Task<long> RowCountAsync(HttpClient http, string id) =>

@@ -61,7 +61,8 @@ internal static class LoadToolProgram
         if (only.Contains("appends"))
         {
             await new AppendScenario(server, scale.Watchers[0] >= 100 ? 100 : scale.Watchers[0], (TextWriter?)output ?? Console.Out, cancel.Token)
-                .RunAsync(records: scale == LoadScale.Smoke ? 5 : 40, sustained: scale == LoadScale.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
+                .RunAsync(records: scale == LoadScale.Smoke ? 5 : 40, sustained: scale == LoadScale.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10),
+                    viewRows: scale == LoadScale.Smoke ? 10_000 : 1_000_000);
         }
         if (only.Contains("changes"))
         {
