@@ -33,7 +33,9 @@ internal sealed class ClusterScenarios(LoadScale scale, TextWriter report, Cance
             await using var a = await ServerProcess.StartAsync(cancellationToken, onRedis, serverDll);
             await using var b = await ServerProcess.StartAsync(cancellationToken, onRedis, serverDll);
             Line($"## Two instances on Redis (A {a.Address}, B {b.Address})");
-            await using (var single = await ServerProcess.StartAsync(cancellationToken, new Dictionary<string, string> { ["TsvLive:UploadsPerMinute"] = "100000" }, serverDll))
+            // Its own data directory: two processes on one directory would each expire and budget the other's tables.
+            await using (var single = await ServerProcess.StartAsync(cancellationToken,
+                new Dictionary<string, string> { ["TsvLive:UploadsPerMinute"] = "100000", ["TsvLive:DataDirectory"] = Path.Combine(folder.FullName, "single") }, serverDll))
             {
                 await UploadSpeedAsync(single, a);
                 Line("- for comparison, the same notices from one instance without Redis (all watchers on it):");

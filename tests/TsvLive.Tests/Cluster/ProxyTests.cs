@@ -121,6 +121,57 @@ public sealed class ProxyTests(ClusterScript cluster, ChromiumFixture chromium) 
         await Expect(page.Locator("#table-error")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task TheReadmesTailAndCurlCommandThroughTheProxyShowsEachNewLineOnPagesOpenOnEitherInstanceWithinASecond()
+    {
+        cluster.RequireRunning();
+        chromium.RequireChromium();
+        _ = Installed.Curl;
+        using var folder = new TemporaryDirectory("tsvlive-proxy-tail-");
+        var metrics = Path.Combine(folder.Path, "metrics.tsv");
+        await File.WriteAllTextAsync(metrics, "step\tloss\n1\t0.9\n", Ct);
+        using var http = cluster.ProxyClient();
+        var created = (await (await http.PostAsync("/api/tables?name=metrics.tsv", new ByteArrayContent(await File.ReadAllBytesAsync(metrics, Ct)), Ct))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+        // One page on each instance: whichever the command's request reaches, one of them hears through Redis.
+        await using var context = await chromium.Browser.NewContextAsync();
+        var pages = new List<IPage>();
+        foreach (var instance in new[] { cluster.App1, cluster.App2 })
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(instance, $"/t/{created.Id}").ToString());
+            await Expect(page.Locator("#table-rows")).ToHaveTextAsync("1 row");
+            pages.Add(page);
+        }
+        // The README's command as written, to the proxy's address (curl -k: the test certificate is self-signed).
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), Ct);
+        var command = readme.Split('\n').Single(line => line.StartsWith("tail -n0 -f metrics.tsv | curl", StringComparison.Ordinal))
+            .Replace("{editKey}", created.EditKey, StringComparison.Ordinal).Replace("{id}", created.Id, StringComparison.Ordinal)
+            .Replace("http://localhost:5180/", cluster.Proxy.ToString(), StringComparison.Ordinal).Replace("| curl ", "| curl -k ", StringComparison.Ordinal);
+        using var pipe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"exec {command}"])
+        {
+            WorkingDirectory = folder.Path,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            await Task.Delay(500, Ct); // the request is open
+            for (var step = 2; step <= 4; step++)
+            {
+                await File.AppendAllTextAsync(metrics, $"{step}\t0.{10 - step}\n", Ct);
+                foreach (var page in pages)
+                {
+                    await Expect(page.Locator("#table-rows")).ToHaveTextAsync($"{step} rows", new() { Timeout = 1000 });
+                    await Expect(page.Locator("#grid tbody tr").Last.Locator("td").First).ToHaveTextAsync($"{step}", new() { Timeout = 1000 });
+                }
+            }
+        }
+        finally
+        {
+            pipe.Kill(entireProcessTree: true);
+        }
+    }
+
     private static Task<HttpResponseMessage> NegotiateAsync(HttpClient http, string? origin = null, string? forwardedFor = null) =>
         HubNegotiation.SendAsync(http, Ct, origin, forwardedFor);
 }

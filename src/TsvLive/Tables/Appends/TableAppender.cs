@@ -147,16 +147,56 @@ internal sealed partial class TableAppender : IDisposable
             {
                 growing.Add("\n"u8);
             }
-            await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+            using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var next = chunks.GetAsyncEnumerator(reading.Token);
+            Task<bool>? unfinished = null; // a read still running when publishing failed
+            try
             {
-                if (growing.Length + chunk.Length > owner._options.MaxUploadBytes)
+                while (true)
                 {
-                    await PublishAsync(cancellationToken).ConfigureAwait(false); // the complete records before stay
-                    throw new UploadTooLargeException(owner._options.MaxUploadBytes);
+                    var moving = next.MoveNextAsync();
+                    if (!moving.IsCompleted && growing.Length > Parser.Committed)
+                    {
+                        // Nothing more has arrived yet: what has is published now, so a producer that trickles
+                        // (tail -f) has each record shown at once, and one that floods is stored in batches.
+                        try
+                        {
+                            await PublishFoundAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            await reading.CancelAsync().ConfigureAwait(false);
+                            unfinished = moving.AsTask();
+                            throw;
+                        }
+                    }
+                    if (!await moving.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                    var chunk = next.Current;
+                    if (growing.Length + chunk.Length > owner._options.MaxUploadBytes)
+                    {
+                        await PublishFoundAsync(cancellationToken).ConfigureAwait(false); // the complete records before stay
+                        throw new UploadTooLargeException(owner._options.MaxUploadBytes);
+                    }
+                    growing.Add(chunk.Span);
+                    if (growing.Length - Parser.Committed >= BatchBytes)
+                    {
+                        await PublishFoundAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
-                growing.Add(chunk.Span);
-                Appended += Parser.Parse(final: false);
-                await PublishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (unfinished is null)
+                {
+                    await next.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    _ = DisposeWhenReadAsync(next, unfinished); // an enumerator is not disposed while it reads
+                }
             }
             // The body ended: its last record is complete without a line end (which it gets, for the next append).
             if (growing.Length > Parser.Committed && !EndsWithLineEnd(content.Raw, growing.Length))
@@ -165,6 +205,37 @@ internal sealed partial class TableAppender : IDisposable
             }
             Appended += Parser.Parse(final: true);
             await PublishAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The most bytes taken in before their records are stored and shown, while more keep arriving.</summary>
+        private const int BatchBytes = 1 << 20;
+
+        /// <summary>Finds the complete records among the bytes taken in, then publishes them.</summary>
+        private async Task PublishFoundAsync(CancellationToken cancellationToken)
+        {
+            Appended += Parser.Parse(final: false);
+            await PublishAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Disposes the chunks' enumerator once its last read has ended (the request's end, or its cancellation).</summary>
+        private static async Task DisposeWhenReadAsync(IAsyncEnumerator<ReadOnlyMemory<byte>> chunks, Task<bool> reading)
+        {
+#pragma warning disable CA1031 // The stream has ended with its own error already; this read's outcome no longer matters.
+            try
+            {
+                await reading.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
+            try
+            {
+                await chunks.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
+#pragma warning restore CA1031
         }
 
         /// <summary>Stores the records found since the last batch (durable first), then makes them the version's and announces them.</summary>
