@@ -122,6 +122,76 @@ public sealed class ClusterAppendTests : ClusterTestBase
         Assert.Equal(expected, Encoding.UTF8.GetString(await onA.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct)));
     }
 
+    [Fact]
+    public async Task AnInstanceKilledDuringAStreamLeavesTheOtherEveryRowItHadShownAndNoPartOfOne()
+    {
+        await using var a = await AppProcess.StartAsync("", Ct, settings: new Dictionary<string, string> { ["ConnectionStrings__Redis"] = $"127.0.0.1:{Redis.Port}" });
+        var b = Instance();
+        using var onA = a.CreateHttpClient();
+        using var onB = b.CreateHttpClient();
+        var created = (await (await onA.PostAsync("/api/tables?name=live.tsv", new ByteArrayContent(Tsv.Numbered(1)), Ct))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
+        var body = Channel.CreateUnbounded<byte[]>();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = new ChannelContent(body.Reader) };
+        request.Headers.Add("X-Edit-Key", created.EditKey);
+        var streaming = onA.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 2; !writing.IsCancellationRequested; i++)
+            {
+                var record = Lines(i, i);
+                // Every 50th record in two pieces: the kill may fall between them.
+                var half = i % 50 == 0 ? record.Length / 2 : record.Length;
+                await body.Writer.WriteAsync(record[..half], CancellationToken.None);
+                await Task.Delay(i % 50 == 0 ? 20 : 0, CancellationToken.None);
+                if (half < record.Length)
+                {
+                    await body.Writer.WriteAsync(record[half..], CancellationToken.None);
+                }
+            }
+        }, CancellationToken.None);
+        Assert.True(await Timeouts.Until(async () => (await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount > 300));
+        var shown = (await onB.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount;
+
+        await a.KillAsync();
+        await writing.CancelAsync();
+        await writer;
+        await streaming.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // B, and an instance started now (reading Redis whole), have the rows A stored: whole ones, at least those shown.
+        using var onC = Instance().CreateHttpClient();
+        foreach (var http in new[] { onB, onC })
+        {
+            var file = System.Text.Encoding.UTF8.GetString(await http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct));
+            var rows = file.Count(c => c == '\n') - 1;
+            Assert.True(rows >= shown, $"{rows} rows, {shown} shown before the kill");
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(Tsv.Numbered(rows)), file);
+        }
+    }
+
+    /// <summary>A chunked request body: each array written is sent as it comes.</summary>
+    private sealed class ChannelContent(ChannelReader<byte[]> chunks) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
+            {
+                await stream.WriteAsync(chunk, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     /// <summary>Records numbered as <see cref="Tsv.Numbered"/> writes them, from <paramref name="from"/> to <paramref name="to"/>.</summary>
     private static byte[] Lines(int from, int to) =>
         Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(from, to - from + 1).Select(i => $"{i}\trow {i}\t{i * 10}\n")));
