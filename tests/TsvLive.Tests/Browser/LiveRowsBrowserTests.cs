@@ -54,6 +54,7 @@ public sealed class LiveRowsBrowserTests(TsvLiveFactory app, ChromiumFixture chr
         await AppendAsync(id, editKey, Rows(14, 1));
         await Expect(FirstColumn(viewer).First).ToHaveTextAsync("14");
         await Expect(FirstColumn(viewer)).ToHaveCountAsync(14);
+        await Screenshots.SaveAsync(viewer, "sorted-view-live-rows");
     }
 
     private static string Rows(int from, int count) =>
