@@ -46,6 +46,14 @@ internal sealed partial class TableAppender : IDisposable
     {
         var table = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
         table.RequireEditKey(editKey);
+        using var perAddress = _streamsPerAddress.AttemptAcquire(uploader.AddressKey);
+        if (!perAddress.IsAcquired)
+        {
+            throw new TooManyRequestsException(
+                $"This address has {_options.MaxAppendStreamsPerAddress} append streams open, the most allowed. End one before opening another.");
+        }
+        using var place = table.BeginAppend(out var replaced);
+        // Read once the place is held: nothing else grows the version from here on (rows read from another instance included).
         var start = table.Current;
         var content = start.Content();
         if (table.IsDeleted)
@@ -64,13 +72,6 @@ internal sealed partial class TableAppender : IDisposable
         {
             throw new AppendEncodingException(content.EncodingName);
         }
-        using var perAddress = _streamsPerAddress.AttemptAcquire(uploader.AddressKey);
-        if (!perAddress.IsAcquired)
-        {
-            throw new TooManyRequestsException(
-                $"This address has {_options.MaxAppendStreamsPerAddress} append streams open, the most allowed. End one before opening another.");
-        }
-        using var place = table.BeginAppend(out var replaced);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, replaced, table.Deleted);
         var growing = new GrowingVersion(_memory, table, start, _options);
         var stream = new Stream(this, table, growing);
