@@ -11,7 +11,8 @@ namespace TsvLive.Tests.Views;
 /// <summary>
 /// Views and stats of a table that grows (rows appended between asks), each compared with
 /// <see cref="ViewReference"/>: over the rows as they were when the table's views last moved on while
-/// less than a second has passed, then over every row (a fake clock moves the second on).
+/// less than a second has passed, then over every row (a fake clock moves the second on). A number
+/// column's typed values are extended with the appended rows' (read alone), unless its type changed.
 /// </summary>
 public sealed class GrowingTableViewTests
 {
@@ -38,6 +39,11 @@ public sealed class GrowingTableViewTests
             await AssertViewsAsync(http, created.Id, basis, random, $"seed {seed}, batch {batch}");
 
             var appended = Rows(random, random.Next(1, 40));
+            if (batch is 3 or 4)
+            {
+                // The integer column becomes a number column, then text: its typed values are read again, not extended.
+                appended[0][0] = batch == 3 ? "2.5" : "n/a";
+            }
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = new ByteArrayContent(Tsv.Utf8(Lines(appended))) };
             request.Headers.Add("X-Edit-Key", created.EditKey);
             (await http.SendAsync(request, Ct)).EnsureSuccessStatusCode();
@@ -56,7 +62,7 @@ public sealed class GrowingTableViewTests
 
     private static async Task AssertViewsAsync(HttpClient http, string id, List<string[]> rows, Random random, string because)
     {
-        string[] types = ["integer", "number", "text"];
+        var types = Enumerable.Range(0, 3).Select(c => ViewReference.TypeOf(rows.Select(r => r[c]))).ToArray();
         foreach (var (sort, filter, q) in Views(random))
         {
             var query = string.Join('&', sort.Select(s => $"sort={s}").Concat(filter.Select(f => $"filter={Uri.EscapeDataString(f)}"))

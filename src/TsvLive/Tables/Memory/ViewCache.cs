@@ -186,6 +186,58 @@ internal sealed class ViewCache
         }
     }
 
+    /// <summary>
+    /// The computed entry of the table's <paramref name="version"/> under <paramref name="prefix"/> followed
+    /// by the largest row count below <paramref name="below"/> (entries are named "{what}@{rows}"): what
+    /// was computed over an earlier snapshot of a growing version, to extend; null when there is none.
+    /// </summary>
+    public T? Earlier<T>(string tableId, int version, string prefix, long below, out long rows) where T : class
+    {
+        rows = -1;
+        T? found = null;
+        lock (_lock)
+        {
+            if (!_versions.TryGetValue(tableId, out var held) || held != version)
+            {
+                return null;
+            }
+            foreach (var (key, entry) in _entries)
+            {
+                if (key.Id == tableId && entry.Size > 0 && key.Key.StartsWith(prefix, StringComparison.Ordinal)
+                    && long.TryParse(key.Key.AsSpan(prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var count)
+                    && count < below && count > rows && entry.Value.Value is T value)
+                {
+                    (rows, found) = (count, value);
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Drops the table's entries under keys <paramref name="keep"/> does not hold to (those of a snapshot no longer asked for).</summary>
+    public void ForgetUnless(string tableId, Func<string, bool> keep)
+    {
+        lock (_lock)
+        {
+            foreach (var key in _entries.Keys.Where(k => k.Id == tableId && !keep(k.Key)).ToList())
+            {
+                Remove(key, _entries[key]);
+            }
+        }
+    }
+
+    /// <summary>Drops one entry of the table (one another entry took the place of).</summary>
+    public void Drop(string tableId, string key)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue((tableId, key), out var entry))
+            {
+                Remove((tableId, key), entry);
+            }
+        }
+    }
+
     /// <summary>Each kept entry's table and version (what the memory tests check against the tables held).</summary>
     public IReadOnlyList<(string TableId, int Version)> Kept()
     {

@@ -9,9 +9,12 @@ namespace TsvLive.Tables.Views;
 /// filter and stat of the column. Text columns have none: their cells are read from the table's
 /// bytes when needed.
 /// </summary>
-internal sealed class ColumnKeys(double[] values)
+internal sealed class ColumnKeys(double[] values, ColumnType type)
 {
     public double[] Values => values;
+
+    /// <summary>The type the cells were read as.</summary>
+    public ColumnType Type => type;
 
     public long SizeBytes => values.Length * sizeof(double);
 
@@ -21,7 +24,32 @@ internal sealed class ColumnKeys(double[] values)
         var values = new double[content.RowCount];
         TableScan.ForEachInParallel(content, (row, reader) =>
             values[row] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN, cancellationToken);
-        return new ColumnKeys(values);
+        return new ColumnKeys(values, type);
+    }
+
+    /// <summary>
+    /// These keys, of the first rows of a version that grew since, with the rows appended after them read
+    /// from <paramref name="content"/> (only those); null when the column's type changed meanwhile (every
+    /// cell is read again then).
+    /// </summary>
+    public ColumnKeys? Extended(TableContent content, int column, CancellationToken cancellationToken)
+    {
+        if (content.ColumnTypes[column] != type || content.RowCount < values.Length)
+        {
+            return null;
+        }
+        var grown = new double[content.RowCount];
+        values.CopyTo(grown, 0);
+        var row = values.Length;
+        foreach (var reader in TableRecords.Of(content, values.Length, (int)(content.RowCount - values.Length)))
+        {
+            if (row % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            grown[row++] = TypedValue.TryParse(TableScan.Cell(reader, column), type, out var value) ? value : double.NaN;
+        }
+        return new ColumnKeys(grown, type);
     }
 
     /// <summary>A typed value as cell text again (for stats' histogram bounds).</summary>

@@ -11,7 +11,8 @@ namespace TsvLive.Tables.Views;
 /// <see cref="Refresh"/> (at once when the table widened): a view lags the newest rows by a second at
 /// most, and costs one computation per second whatever the number of batches or viewers. Cached view
 /// entries name the row count they were computed over, so entries of two snapshots never mix; the
-/// older snapshot's are dropped when the basis moves on. A version that does not grow (an older one,
+/// older snapshot's are dropped when the basis moves on, except its columns' typed values, which the
+/// next snapshot's extend with the appended rows instead of reading every cell again. A version that does not grow (an older one,
 /// a replaced table) is its own basis.
 /// </summary>
 internal sealed class ViewBasis(ViewCache cache, TimeProvider clock)
@@ -46,8 +47,9 @@ internal sealed class ViewBasis(ViewCache cache, TimeProvider clock)
         _pinned.AddOrUpdate(table, new Pinned(version.Version, content, clock.GetTimestamp()));
         if (pinned is not null && pinned.Version == version.Version)
         {
-            // The views of the rows before are not asked for any more.
-            cache.Forget(table.Id);
+            // The views of the rows before are not asked for any more; their columns' typed values are
+            // kept to be extended with the new rows (ViewEngine.Keys), not read whole again.
+            cache.ForgetUnless(table.Id, key => key.StartsWith("keys:", StringComparison.Ordinal));
         }
         return content;
     }

@@ -47,8 +47,24 @@ internal sealed class ViewEngine(ViewCache cache)
     /// <summary>A cache entry's key for what is computed over <paramref name="content"/>'s rows.</summary>
     public static string CacheKey(string key, TableContent content) => $"{key}@{content.RowCount}";
 
-    public ColumnKeys Keys(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
-        cache.GetOrAdd(tableId, version, CacheKey($"keys:{column}", content), () => ColumnKeys.Read(content, column, cancellationToken), k => k.SizeBytes, cancellationToken);
+    /// <summary>
+    /// A column's typed values: cached; for a version that grew, the values of an earlier snapshot
+    /// with the appended rows' added (read alone), which then take the earlier one's place.
+    /// </summary>
+    public ColumnKeys Keys(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken)
+    {
+        var prefix = $"keys:{column}@";
+        return cache.GetOrAdd(tableId, version, prefix + content.RowCount, () =>
+        {
+            if (cache.Earlier<ColumnKeys>(tableId, version, prefix, content.RowCount, out var rows) is { } earlier
+                && earlier.Extended(content, column, cancellationToken) is { } extended)
+            {
+                cache.Drop(tableId, prefix + rows);
+                return extended;
+            }
+            return ColumnKeys.Read(content, column, cancellationToken);
+        }, k => k.SizeBytes, cancellationToken);
+    }
 
     private ColumnOrder Order(string tableId, int version, TableContent content, int column, CancellationToken cancellationToken) =>
         cache.GetOrAdd(tableId, version, CacheKey($"order:{column}", content),
