@@ -98,6 +98,7 @@ export function createTableView(hub, { onMissing }) {
     counts(info) {
       state.columns = info.columns;
       state.columnTypes = info.columnTypes ?? state.columnTypes;
+      state.appended = { version: info.version, rows: info.rowCount };
       $("table-rows").textContent = rowsText(info.rowCount, info.complete);
       if (state.view.sort.length === 0 && state.view.filter.length === 0 && state.view.q === "") {
         // Without a view the page count follows from the rows (with one, the next read says it).
@@ -484,7 +485,9 @@ export function createTableView(hub, { onMissing }) {
     presenting.moved();
     pager.show(page.page, page.totalPages, state.pageSize);
     $("table-version").textContent = `Version ${page.version}`;
-    $("table-rows").textContent = rowsText(page.tableRows, page.complete);
+    // A view of a growing table is of its rows of up to a second ago: the count never goes back below what RowsAppended said.
+    const rows = state.appended?.version === page.version ? Math.max(state.appended.rows, page.tableRows) : page.tableRows;
+    $("table-rows").textContent = rowsText(rows, page.complete);
   }
 
   function headerCell(th, name, index) {

@@ -2,10 +2,14 @@
 
 import { rememberEditKey } from "./edit-keys.js";
 import { describeError } from "./hub.js";
+import { renderGrid } from "./grid.js";
 import { createProgress } from "./progress.js";
 import { upload } from "./uploader.js";
 
 const $ = (id) => document.getElementById(id);
+// The first rows shown while a new table uploads, read again at most this often until there are as many.
+const previewRows = 20;
+const previewEveryMs = 500;
 
 export function createUploadView(hub, { onUploaded }) {
   let active = null;
@@ -60,18 +64,24 @@ export function createUploadView(hub, { onUploaded }) {
     $("upload-error").hidden = true;
     setUploading(true);
     const progress = createProgress($("upload-progress"), "Upload progress", () => active?.cancel(), file.name);
+    const preview = createPreview(file.name);
     progress.message(`Connecting to upload ${file.name}…`);
     active = { name: file.name, cancel() {} };
     try {
       await hub.ready();
-      const running = upload(hub, file, {}, (p) => progress.update(p));
+      const running = upload(hub, file, {}, (p) => {
+        progress.update(p);
+        preview.arrived(p);
+      });
       active = { name: file.name, cancel: running.cancel };
       const created = await running.done;
       rememberEditKey(created.id, created.editKey);
       progress.remove();
+      preview.remove();
       onUploaded(created);
     } catch (error) {
       progress.remove();
+      preview.remove();
       const { code, message } = describeError(error);
       $("upload-error").textContent = code === "upload-cancelled" ? "Upload cancelled. Nothing was saved." : message;
       $("upload-error").hidden = false;
@@ -85,6 +95,59 @@ export function createUploadView(hub, { onUploaded }) {
   function setUploading(uploading) {
     $("file-input").disabled = uploading;
     $("file-label").setAttribute("aria-disabled", String(uploading));
+  }
+
+  /**
+   * The first rows of a new table while its file still uploads: read (plain HTTP, the table's first
+   * page) once the server has indexed some, and again as more arrive until the preview is full.
+   */
+  function createPreview(fileName) {
+    let id = null;
+    let shown = 0;
+    let timer = null;
+    let stopped = false;
+    const refresh = async () => {
+      try {
+        const response = await fetch(`/api/tables/${encodeURIComponent(id)}/rows?pageSize=${previewRows}`);
+        if (!response.ok || stopped) {
+          return; // the next progress tries again
+        }
+        const page = await response.json();
+        if (page.rows.length > shown) {
+          shown = page.rows.length;
+          $("upload-preview-title").textContent = `The first rows of ${fileName}, while it uploads`;
+          renderGrid($("upload-preview-grid"), {
+            columns: page.columns,
+            rows: page.rows,
+            rowNumbers: page.rowNumbers,
+            header: (th, name) => { th.textContent = name; },
+            truncated: page.truncated ?? [],
+            cellLink: (row, column) => `/api/tables/${encodeURIComponent(id)}/cells/${row}/${column}`,
+          });
+          $("upload-preview").hidden = false;
+        }
+      } catch {
+        // offline for a moment: the next progress tries again
+      } finally {
+        timer = null;
+      }
+    };
+    return {
+      arrived({ id: tableId, rows }) {
+        if (stopped || !tableId || rows === 0 || shown >= previewRows || timer !== null) {
+          return;
+        }
+        id = tableId;
+        timer = setTimeout(refresh, shown === 0 ? 0 : previewEveryMs);
+      },
+      remove() {
+        stopped = true;
+        clearTimeout(timer);
+        $("upload-preview").hidden = true;
+        $("upload-preview-grid").tHead.replaceChildren();
+        $("upload-preview-grid").tBodies[0].replaceChildren();
+      },
+    };
   }
 
   return {

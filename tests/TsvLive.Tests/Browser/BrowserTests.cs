@@ -130,11 +130,18 @@ public sealed partial class BrowserTests(TsvLiveFactory app, ChromiumFixture chr
             await page.GetByLabel("Choose a file").SetInputFilesAsync(path);
 
             await Expect(page.Locator(".progress-text")).ToContainTextAsync(new Regex(@"\d+% · [\d.]+ MB of [\d.]+ MB · [\d.]+ MB/s · [\d,]+ rows"));
+            // The uploader already sees the first rows while the file still uploads (contract v3).
+            await Expect(page.Locator("#upload-preview-title")).ToHaveTextAsync($"The first rows of {Path.GetFileName(path)}, while it uploads");
+            await Expect(page.Locator("#upload-preview-grid tbody tr")).ToHaveCountAsync(20);
+            await Expect(page.Locator("#upload-preview-grid tbody tr").First.Locator("td").First).ToHaveTextAsync("1");
+            await Expect(page.Locator(".progress-text")).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(page, "first-rows-while-uploading");
             // From the keyboard, as a keyboard user would (a click waits for the button to hold still
             // over two frames, which a starved 2-core CI machine cannot promise).
             await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).FocusAsync();
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.Locator("#upload-error")).ToHaveTextAsync("Upload cancelled. Nothing was saved.");
+            await Expect(page.Locator("#upload-preview")).ToBeHiddenAsync();
             await Screenshots.SaveAsync(page, "upload-cancelled");
             await Expect(page).ToHaveURLAsync(new Regex("/$"));
             // The server hears of the cancel once the bytes already in the socket have gone out at the

@@ -42,6 +42,14 @@ public sealed class LiveRowsBrowserTests(TsvLiveFactory app, ChromiumFixture chr
         var (id, editKey) = await CreateAsync(Tsv.Numbered(10), "sorted.tsv");
         var viewer = await OpenAsync($"/t/{id}?sort=3:desc");
         await Expect(FirstColumn(viewer).First).ToHaveTextAsync("10");
+        // Every row count the page shows from here on, in order.
+        await viewer.EvaluateAsync("""
+            () => {
+              const counts = document.getElementById("table-rows");
+              window.__rowCounts = [];
+              new MutationObserver(() => window.__rowCounts.push(counts.textContent)).observe(counts, { childList: true, characterData: true, subtree: true });
+            }
+            """);
 
         await AppendAsync(id, editKey, Rows(11, 2));
 
@@ -55,6 +63,10 @@ public sealed class LiveRowsBrowserTests(TsvLiveFactory app, ChromiumFixture chr
         await Expect(FirstColumn(viewer).First).ToHaveTextAsync("14");
         await Expect(FirstColumn(viewer)).ToHaveCountAsync(14);
         await Screenshots.SaveAsync(viewer, "sorted-view-live-rows");
+        // The view's pages are of rows up to a second old, but the count shown never went back.
+        var counts = (await viewer.EvaluateAsync<string[]>("() => window.__rowCounts")).Select(c => int.Parse(c.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(counts.Order(), counts);
+        Assert.Equal(14, counts[^1]);
     }
 
     private static string Rows(int from, int count) =>
