@@ -131,8 +131,8 @@ public sealed class ClusterAppendTests : ClusterTestBase
         using var onB = b.CreateHttpClient();
         var created = (await (await onA.PostAsync("/api/tables?name=live.tsv", new ByteArrayContent(Tsv.Numbered(1)), Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
-        var body = Channel.CreateUnbounded<byte[]>();
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = new ChannelContent(body.Reader) };
+        var body = new StreamedBody();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = body };
         request.Headers.Add("X-Edit-Key", created.EditKey);
         var streaming = onA.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -143,11 +143,11 @@ public sealed class ClusterAppendTests : ClusterTestBase
                 var record = Lines(i, i);
                 // Every 50th record in two pieces: the kill may fall between them.
                 var half = i % 50 == 0 ? record.Length / 2 : record.Length;
-                await body.Writer.WriteAsync(record[..half], CancellationToken.None);
+                await body.WriteAsync(record[..half]);
                 await Task.Delay(i % 50 == 0 ? 20 : 0, CancellationToken.None);
                 if (half < record.Length)
                 {
-                    await body.Writer.WriteAsync(record[half..], CancellationToken.None);
+                    await body.WriteAsync(record[half..]);
                 }
             }
         }, CancellationToken.None);
@@ -167,28 +167,6 @@ public sealed class ClusterAppendTests : ClusterTestBase
             var rows = file.Count(c => c == '\n') - 1;
             Assert.True(rows >= shown, $"{rows} rows, {shown} shown before the kill");
             Assert.Equal(System.Text.Encoding.UTF8.GetString(Tsv.Numbered(rows)), file);
-        }
-    }
-
-    /// <summary>A chunked request body: each array written is sent as it comes.</summary>
-    private sealed class ChannelContent(ChannelReader<byte[]> chunks) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
-        {
-            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
-            {
-                await stream.WriteAsync(chunk, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
         }
     }
 

@@ -94,7 +94,7 @@ public sealed class AppendTests : IDisposable
         var appended = new Recorded<TableInfo>();
         watcher.On<TableInfo>("RowsAppended", appended.Add);
         await watcher.InvokeAsync<TableInfo>("Watch", created.Id, Ct);
-        var body = new TrickleContent();
+        var body = new StreamedBody();
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = body };
         request.Headers.Add("X-Edit-Key", created.EditKey);
         var sending = http.SendAsync(request, Ct);
@@ -229,7 +229,7 @@ public sealed class AppendTests : IDisposable
             using var http = server.CreateHttpClient();
             created = (await (await http.PostAsync("/api/tables?name=live.tsv", new ByteArrayContent(Tsv.Numbered(1)), Ct))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TableCreated>(Ct))!;
-            var body = new TrickleContent();
+            var body = new StreamedBody();
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tables/{created.Id}/rows") { Content = body };
             request.Headers.Add("X-Edit-Key", created.EditKey);
             var streaming = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -348,33 +348,5 @@ public sealed class AppendTests : IDisposable
             request.Headers.Add("X-Edit-Key", editKey);
         }
         return http.SendAsync(request, Ct);
-    }
-
-    /// <summary>A chunked request body written line by line, as tail -f piped into curl sends one.</summary>
-    private sealed class TrickleContent : HttpContent
-    {
-        private readonly Channel<byte[]> _lines = Channel.CreateUnbounded<byte[]>();
-
-        public ValueTask WriteAsync(string line) => _lines.Writer.WriteAsync(Encoding.UTF8.GetBytes(line), Ct);
-
-        public void End() => _lines.Writer.Complete();
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
-        {
-            await foreach (var line in _lines.Reader.ReadAllAsync(cancellationToken))
-            {
-                await stream.WriteAsync(line, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }
