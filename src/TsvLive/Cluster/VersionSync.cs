@@ -88,8 +88,9 @@ internal sealed partial class VersionSync(
         {
             return;
         }
-        // Tables still arriving are not stored yet; they are this instance's own.
-        var held = store.InMemory.Where(t => t.Current.Content().Complete).ToList();
+        // Tables still arriving are not stored yet; they are this instance's own. (An arriving table's
+        // bytes can all be in while they are still being stored: only a finished version is stored.)
+        var held = store.InMemory.Where(t => t.Current.Source is TableContent { Complete: true }).ToList();
         if (held.Count == 0)
         {
             return;

@@ -112,6 +112,19 @@ public sealed class ClusterTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task ANewTableWhoseBytesAreAllInButStillBeingStoredIsNotTakenForDeletedByTheVersionCheck()
+    {
+        // The check runs every 100 ms (its shortest), so it looks several times while each version's chunks are written.
+        var a = Instance().With("TsvLive:VersionCheckInterval", "00:00:00.100");
+        using var http = a.CreateHttpClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = await a.CreateTableAsync(Tsv.Numbered(1_000_000), Ct); // about 28 MB: many chunks to write
+            Assert.Equal(1_000_000, (await http.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount);
+        }
+    }
+
+    [Fact]
     public async Task ADeleteOnOneInstanceReachesTheWatchersOfTheOtherAndLeavesNothingInRedis()
     {
         var (a, b) = (Instance(), Instance());
