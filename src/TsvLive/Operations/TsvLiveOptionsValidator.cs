@@ -27,7 +27,7 @@ internal sealed class TsvLiveOptionsValidator : IValidateOptions<TsvLiveOptions>
     /// <summary>"must be at least 1" rather than "must be between 1 and 9.223372036854776E+18".</summary>
     private static string? Wording(string member, string? message) =>
         typeof(TsvLiveOptions).GetProperty(member)?.GetCustomAttributes(typeof(RangeAttribute), false) is [RangeAttribute range]
-            && range.Maximum is IConvertible maximum && maximum.ToDouble(CultureInfo.InvariantCulture) >= int.MaxValue
+            && range.Maximum is int or long or double && Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture) >= int.MaxValue
             ? $"The value must be at least {range.Minimum}."
             : message;
 }

@@ -58,6 +58,8 @@ public sealed class StartingTests : IDisposable
         { "TsvLive__MaxUploadBytes", "ten", "Configuration error: Failed to convert configuration value 'ten' at 'TsvLive:MaxUploadBytes' to type 'System.Int64'." },
         { "TsvLive__LogFormat", "xml", "Configuration error: TsvLive:LogFormat (TsvLive__LogFormat): The value must be text or json." },
         { "TsvLive__DefaultPageSize", "5000", "Configuration error: TsvLive:DefaultPageSize must not exceed TsvLive:MaxPageSize." },
+        // A time out of its range (the validator once crashed on a range of times instead of saying this).
+        { "TsvLive__VersionCheckInterval", "00:00:00.010", "Configuration error: TsvLive:VersionCheckInterval (TsvLive__VersionCheckInterval): The field VersionCheckInterval must be between 00:00:00.1000000 and 01:00:00." },
     };
 
     [Theory]
