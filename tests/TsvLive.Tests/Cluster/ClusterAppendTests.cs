@@ -105,6 +105,8 @@ public sealed class ClusterAppendTests : ClusterTestBase
         var throughB = Channel.CreateUnbounded<byte[]>();
         var appendingA = producerA.InvokeAsync<Appended>("Append", throughA.Reader.ReadAllAsync(Ct), new { id = created.Id, editKey = created.EditKey }, Ct);
         var appendingB = producerB.InvokeAsync<Appended>("Append", throughB.Reader.ReadAllAsync(Ct), new { id = created.Id, editKey = created.EditKey }, Ct);
+        // Both streams are open before either sends a record (else the later one would start on the rows the first sent).
+        Assert.True(await Timeouts.Until(() => new[] { a, b }.All(instance => instance.Store.InMemory.Any(t => t.Id == created.Id && t.IsAppending))));
 
         await throughA.Writer.WriteAsync(Encoding.UTF8.GetBytes("4\tfrom A\t40\n"), Ct);
         Assert.True(await Timeouts.Until(async () => (await onA.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.RowCount == 4));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using TsvLive.Errors;
 using TsvLive.Tables.Memory;
@@ -16,26 +15,20 @@ namespace TsvLive.Tables.Registry;
 /// </summary>
 internal sealed partial class RowsCatchUp(ITableStorage storage, TableMemory memory, IOptions<TsvLiveOptions> options, ILogger<RowsCatchUp> logger)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _catchingUp = new(StringComparer.Ordinal);
+    private readonly SharedRuns _catchingUp = new();
 
     /// <summary>Reads what was appended elsewhere until this copy is as long as the stored version.</summary>
     public async Task CatchUpAsync(Table table, CancellationToken cancellationToken)
     {
-        // The read is shared by every asker, so no one asker's token stops it.
-        var reading = _catchingUp.GetOrAdd(table.Id, _ => new Lazy<Task>(() => ReadAppendedAsync(table)));
         try
         {
-            await reading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _catchingUp.JoinAsync(table.Id, () => ReadAppendedAsync(table), cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Serving the rows held beats failing: the next read tries again.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
             LogNotCaughtUp(table.Id, e.Message);
-        }
-        finally
-        {
-            _catchingUp.TryRemove(new KeyValuePair<string, Lazy<Task>>(table.Id, reading));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using TsvLive.Tables.Memory;
 
 namespace TsvLive.Tables.Registry;
@@ -10,27 +9,21 @@ namespace TsvLive.Tables.Registry;
 /// </summary>
 internal sealed partial class TableCatchUp(StoredTableReader reader, TableMemory memory, ILogger<TableCatchUp> logger)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _catchingUp = new(StringComparer.Ordinal);
+    private readonly SharedRuns _catchingUp = new();
 
     /// <summary>Reads the newest stored version of a table held here; whether it moved on.</summary>
     public async Task<bool> CatchUpAsync(Table table, CancellationToken cancellationToken)
     {
         var before = table.Current.Version;
-        // The read is shared by every asker, so no one asker's token stops it.
-        var reading = _catchingUp.GetOrAdd(table.Id, _ => new Lazy<Task>(() => ReadNewestAsync(table)));
         try
         {
-            await reading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _catchingUp.JoinAsync(table.Id, () => ReadNewestAsync(table), cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Serving the version held beats failing: the next read tries again.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
             LogNotCaughtUp(table.Id, table.NewestKnown, e.Message);
-        }
-        finally
-        {
-            _catchingUp.TryRemove(new KeyValuePair<string, Lazy<Task>>(table.Id, reading));
         }
         return table.Current.Version > before;
     }
