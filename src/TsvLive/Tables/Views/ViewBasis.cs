@@ -12,8 +12,8 @@ namespace TsvLive.Tables.Views;
 /// most, and costs one computation per second whatever the number of batches or viewers. Cached view
 /// entries name the row count they were computed over, so entries of two snapshots never mix; the
 /// older snapshot's are dropped when the basis moves on, except its columns' typed values, which the
-/// next snapshot's extend with the appended rows instead of reading every cell again. A version that does not grow (an older one,
-/// a replaced table) is its own basis.
+/// next snapshot's extend with the appended rows instead of reading every cell again. A version that
+/// does not grow (an older one, a replaced table) is its own basis.
 /// </summary>
 internal sealed class ViewBasis(ViewCache cache, TimeProvider clock)
 {
