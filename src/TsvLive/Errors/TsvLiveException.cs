@@ -250,14 +250,6 @@ internal sealed class TableReplacedException() : TsvLiveException(
     public override int StatusCode => StatusCodes.Status409Conflict;
 }
 
-internal sealed class AppendEncodingException(string encoding) : TsvLiveException(
-    "append-encoding",
-    "Cannot append to this encoding",
-    $"This table's file is {encoding}; rows can be appended to UTF-8 and Windows-1252 tables only. Replace the file instead (PUT).")
-{
-    public override int StatusCode => StatusCodes.Status400BadRequest;
-}
-
 internal sealed class TableDeletedException() : TsvLiveException(
     "table-deleted",
     "Table deleted",

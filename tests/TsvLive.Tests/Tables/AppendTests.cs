@@ -282,6 +282,49 @@ public sealed class AppendTests : IDisposable
         Assert.Equal([["café", "5"], ["crème", "€6"]], page!.Rows);
     }
 
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    [InlineData("utf-32le")]
+    public async Task AUtf16OrUtf32TableTakesRecordsInItsOwnEncodingSplitAnywhereAndKeepsThemAcrossARestart(string encodingName)
+    {
+        var encoding = encodingName switch
+        {
+            "utf-16le" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+            "utf-16be" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+            _ => (Encoding)new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+        };
+        var file = encoding.GetPreamble().Concat(encoding.GetBytes("name\tcity\nÅsa\tOslo\n")).ToArray();
+        var records = encoding.GetBytes("Zoë\t東京\n😀 smile\tRío\nlast\tend"); // an emoji is a surrogate pair in UTF-16
+        TableCreated created;
+        await using (var app = App())
+        {
+            using var http = app.CreateHttpClient();
+            created = await app.CreateTableAsync(file, Ct);
+            await using var producer = await app.ConnectHubAsync(Ct);
+            var chunks = Channel.CreateUnbounded<byte[]>();
+            var appending = producer.InvokeAsync<Appended>("Append", chunks.Reader.ReadAllAsync(Ct), new { id = created.Id, editKey = created.EditKey }, Ct);
+            // Split at every odd place: inside code units, inside the surrogate pair, inside records.
+            for (var at = 0; at < records.Length; at += 3)
+            {
+                await chunks.Writer.WriteAsync(records[at..Math.Min(records.Length, at + 3)], Ct);
+            }
+            chunks.Writer.Complete();
+            Assert.Equal((4L, 3L), (await appending.WithTimeout()) is var answer ? (answer.RowCount, answer.AppendedRows) : default);
+
+            var page = (await http.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows", Ct))!;
+            Assert.Equal([["Åsa", "Oslo"], ["Zoë", "東京"], ["😀 smile", "Río"], ["last", "end"]], page.Rows);
+            // The file is in its own encoding, the appended records included, the last given its line end.
+            Assert.Equal(file.Concat(records).Concat(encoding.GetBytes("\n")).ToArray(), await http.GetByteArrayAsync($"/api/tables/{created.Id}/file", Ct));
+            await AppendAsync(http, created, encoding.GetBytes("more\trows\n"));
+        }
+        await using var restarted = App();
+        using var again = restarted.CreateHttpClient();
+        var reread = (await again.GetFromJsonAsync<TablePage>($"/api/tables/{created.Id}/rows", Ct))!;
+        Assert.Equal(["Åsa", "Zoë", "😀 smile", "last", "more"], reread.Rows.Select(r => r[0]));
+        Assert.Equal("UTF-" + encodingName[4..6], (await again.GetFromJsonAsync<TableInfo>($"/api/tables/{created.Id}", Ct))!.Encoding);
+    }
+
     [Fact]
     public async Task TheReadmesTailAndCurlCommandMakesEachNewLineAppearWithinASecond()
     {

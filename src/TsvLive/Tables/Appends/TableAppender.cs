@@ -68,10 +68,6 @@ internal sealed partial class TableAppender : IDisposable
         {
             throw new ReplacementRunningException();
         }
-        if (!ReferenceEquals(content.Text, content.Raw))
-        {
-            throw new AppendEncodingException(content.EncodingName);
-        }
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, replaced, table.Deleted);
         var growing = new GrowingVersion(_memory, table, start, _options);
         var stream = new Stream(this, table, growing);
@@ -144,9 +140,9 @@ internal sealed partial class TableAppender : IDisposable
         {
             // Appended records start on a line of their own, even after a file whose last line had no line end.
             var content = growing.Published.Content();
-            if (content.TextLength > 0 && !EndsWithLineEnd(content.Raw, content.TextLength))
+            if (content.TextLength > 0 && !EndsWithLineEnd(content.Text, content.TextLength))
             {
-                growing.Add("\n"u8);
+                growing.AddLineEnd();
             }
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var next = chunks.GetAsyncEnumerator(reading.Token);
@@ -156,7 +152,7 @@ internal sealed partial class TableAppender : IDisposable
                 while (true)
                 {
                     var moving = next.MoveNextAsync();
-                    if (!moving.IsCompleted && growing.Length > Parser.Committed)
+                    if (!moving.IsCompleted && growing.TextLength > Parser.Committed)
                     {
                         // Nothing more has arrived yet: what has is published now, so a producer that trickles
                         // (tail -f) has each record shown at once, and one that floods is stored in batches.
@@ -182,7 +178,7 @@ internal sealed partial class TableAppender : IDisposable
                         throw new UploadTooLargeException(owner._options.MaxUploadBytes);
                     }
                     growing.Add(chunk.Span);
-                    if (growing.Length - Parser.Committed >= BatchBytes)
+                    if (growing.TextLength - Parser.Committed >= BatchBytes)
                     {
                         await PublishFoundAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -200,9 +196,10 @@ internal sealed partial class TableAppender : IDisposable
                 }
             }
             // The body ended: its last record is complete without a line end (which it gets, for the next append).
-            if (growing.Length > Parser.Committed && !EndsWithLineEnd(content.Raw, growing.Length))
+            growing.EndOfBytes();
+            if (growing.TextLength > Parser.Committed && !EndsWithLineEnd(content.Text, growing.TextLength))
             {
-                growing.Add("\n"u8);
+                growing.AddLineEnd();
             }
             Appended += Parser.Parse(final: true);
             await PublishAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +240,7 @@ internal sealed partial class TableAppender : IDisposable
         private async Task PublishAsync(CancellationToken cancellationToken)
         {
             growing.Sync(); // the index may have grown
-            if (Parser.Committed == _stored)
+            if (Parser.RawCommitted == _stored)
             {
                 return;
             }

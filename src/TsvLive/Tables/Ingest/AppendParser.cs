@@ -1,3 +1,4 @@
+using System.Text;
 using CsvHelper;
 using TsvLive.Errors;
 using TsvLive.Tables.Columns;
@@ -18,23 +19,31 @@ internal sealed class AppendParser
     private readonly ColumnTypeTracker _types;
     private readonly int _maxColumns;
     private readonly int _maxRecordBytes;
+    private readonly Encoding? _rawEncoding;
     private long _committed;
+    private long _rawCommitted;
     private long _rows;
     private int _fieldCount;
 
-    public AppendParser(TableContent content, TsvLiveOptions limits)
+    /// <param name="rawEncoding">The encoding of the version's bytes when its text is a UTF-8 copy of them (UTF-16, UTF-32); else null.</param>
+    public AppendParser(TableContent content, TsvLiveOptions limits, Encoding? rawEncoding = null)
     {
         _base = content;
+        _rawEncoding = rawEncoding;
         _types = ColumnTypeTracker.From(content.ColumnTypes);
         _maxColumns = limits.MaxColumns;
         _maxRecordBytes = limits.MaxRecordBytes;
         _committed = content.TextLength;
+        _rawCommitted = content.SizeBytes;
         _rows = content.RowCount;
         _fieldCount = content.Columns.Count;
     }
 
     /// <summary>Where the text of the complete records ends: the next record starts here.</summary>
     public long Committed => _committed;
+
+    /// <summary>Where the bytes of the complete records end, in the version's own encoding (the stored file's length).</summary>
+    public long RawCommitted => _rawCommitted;
 
     public long RowCount => _rows;
 
@@ -84,6 +93,7 @@ internal sealed class AppendParser
             }
         }
         _rows += found;
+        _rawCommitted += RawLength(_committed, next);
         _committed = next;
         return found;
     }
@@ -97,7 +107,19 @@ internal sealed class AppendParser
         var width = Math.Max(_fieldCount, _base.Columns.Count);
         var columns = width == _base.Columns.Count ? _base.Columns : TableContent.ColumnNames(_base.HeaderFields, width, _base.TextEncoding);
         var indexed = new IndexedText(_base.Separator, _base.Dialect, _base.Index, _rows, _base.HeaderFields, width, Finished: true, _types.Snapshot(width));
-        return new TableContent(_base.Raw, _base.Text, indexed, _base.TextEncoding, columns, _committed, complete: true, _base.EncodingName, rawLength: _committed);
+        return new TableContent(_base.Raw, _base.Text, indexed, _base.TextEncoding, columns, _committed, complete: true, _base.EncodingName, rawLength: _rawCommitted);
+    }
+
+    /// <summary>How many bytes of the version's own encoding the text in [start, end) came from.</summary>
+    private long RawLength(long start, long end)
+    {
+        if (_rawEncoding is null || end <= start)
+        {
+            return end - start;
+        }
+        var text = new byte[end - start];
+        _base.Text.CopyTo(start, text);
+        return _rawEncoding.GetByteCount(Encoding.UTF8.GetString(text));
     }
 
     /// <summary>Just past the last line end (LF or CR) in [start, end), or start when there is none.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using TsvLive.Tables.Ingest;
 
 namespace TsvLive.Tables.Memory;
@@ -18,13 +19,31 @@ internal sealed class GrowingVersion : IDisposable
     private readonly TableContent _content;
     private readonly MemoryReservation _reservation;
 
+    /// <summary>The encoding of a transcoded version's bytes, told by its first bytes (a byte order mark, or UTF-16's zero bytes).</summary>
+    private static Encoding RawEncoding(TableContent content)
+    {
+        var start = new byte[Math.Min(SourceEncodings.DetectionLength, content.SizeBytes)];
+        content.Raw.CopyTo(0, start);
+        return SourceEncodings.TranscodeFrom(SourceEncodings.Detect(start, final: true) ?? SourceEncoding.Utf8)
+            ?? throw new InvalidOperationException($"The bytes of a {content.EncodingName} version were not recognised as UTF-16 or UTF-32.");
+    }
+
     public GrowingVersion(TableMemory memory, Table table, TableVersion start, TsvLiveOptions limits)
     {
         (_memory, _table, Published) = (memory, table, start);
         _content = start.Content();
-        Parser = new AppendParser(_content, limits);
+        if (!ReferenceEquals(_content.Text, _content.Raw))
+        {
+            // UTF-16 or UTF-32: the bytes are kept as they come, and the text (UTF-8) is a copy the records are read from.
+            _rawEncoding = RawEncoding(_content);
+            _transcoder = new Utf8Transcoder(_rawEncoding);
+        }
+        Parser = new AppendParser(_content, limits, _rawEncoding);
         _reservation = memory.Reserve(start.ChargedTo);
     }
+
+    private readonly Encoding? _rawEncoding;
+    private readonly Utf8Transcoder? _transcoder;
 
     /// <summary>The version as published last (the start until rows are published).</summary>
     public TableVersion Published { get; private set; }
@@ -35,12 +54,26 @@ internal sealed class GrowingVersion : IDisposable
     /// <summary>The bytes taken in so far, complete records or not.</summary>
     public long Length => _content.Raw.Length;
 
-    /// <summary>Keeps bytes at the version's end; refused (507) before they are kept when the memory budget has no room.</summary>
+    /// <summary>The text taken in so far (UTF-8: the bytes themselves, or their copy).</summary>
+    public long TextLength => _content.Text.Length;
+
+    /// <summary>
+    /// Keeps bytes (in the version's encoding) at the version's end, and their text; refused (507) before
+    /// they are kept when the memory budget has no room.
+    /// </summary>
     public void Add(ReadOnlySpan<byte> bytes)
     {
-        _reservation.Resize(_reservation.Bytes + bytes.Length);
+        // A copy in UTF-8 takes at most one and a half times the UTF-16 bytes.
+        _reservation.Resize(_reservation.Bytes + (_transcoder is null ? bytes.Length : bytes.Length * 5 / 2));
         _content.Raw.Append(bytes);
+        _transcoder?.Transcode(bytes, final: false, _content.Text.Append);
     }
+
+    /// <summary>A line end in the version's encoding.</summary>
+    public void AddLineEnd() => Add(_rawEncoding is null ? "\n"u8 : _rawEncoding.GetBytes("\n"));
+
+    /// <summary>The bytes ended: a code unit left incomplete becomes text (a replacement character).</summary>
+    public void EndOfBytes() => _transcoder?.Transcode([], final: true, _content.Text.Append);
 
     /// <summary>The version with the records found so far (not published yet).</summary>
     public TableVersion Next(DateTimeOffset at) => Published with { UpdatedAt = at, Source = Parser.Snapshot() };
@@ -70,6 +103,10 @@ internal sealed class GrowingVersion : IDisposable
     {
         var published = Published.Content();
         _content.Raw.Truncate(published.SizeBytes);
+        if (_transcoder is not null)
+        {
+            _content.Text.Truncate(published.TextLength);
+        }
         _content.Index.TruncateTo(published.RowCount);
         Sync();
         _reservation.Dispose();
