@@ -18,15 +18,8 @@ internal sealed class GrowingVersion : IDisposable
     private readonly Table _table;
     private readonly TableContent _content;
     private readonly MemoryReservation _reservation;
-
-    /// <summary>The encoding of a transcoded version's bytes, told by its first bytes (a byte order mark, or UTF-16's zero bytes).</summary>
-    private static Encoding RawEncoding(TableContent content)
-    {
-        var start = new byte[Math.Min(SourceEncodings.DetectionLength, content.SizeBytes)];
-        content.Raw.CopyTo(0, start);
-        return SourceEncodings.TranscodeFrom(SourceEncodings.Detect(start, final: true) ?? SourceEncoding.Utf8)
-            ?? throw new InvalidOperationException($"The bytes of a {content.EncodingName} version were not recognised as UTF-16 or UTF-32.");
-    }
+    private readonly Encoding? _rawEncoding;
+    private readonly Utf8Transcoder? _transcoder;
 
     public GrowingVersion(TableMemory memory, Table table, TableVersion start, TsvLiveOptions limits)
     {
@@ -41,9 +34,6 @@ internal sealed class GrowingVersion : IDisposable
         Parser = new AppendParser(_content, limits, _rawEncoding);
         _reservation = memory.Reserve(start.ChargedTo);
     }
-
-    private readonly Encoding? _rawEncoding;
-    private readonly Utf8Transcoder? _transcoder;
 
     /// <summary>The version as published last (the start until rows are published).</summary>
     public TableVersion Published { get; private set; }
@@ -63,7 +53,7 @@ internal sealed class GrowingVersion : IDisposable
     /// </summary>
     public void Add(ReadOnlySpan<byte> bytes)
     {
-        // A copy in UTF-8 takes at most one and a half times the UTF-16 bytes.
+        // The bytes, and their UTF-8 copy when there is one (at most one and a half times as many).
         _reservation.Resize(_reservation.Bytes + (_transcoder is null ? bytes.Length : bytes.Length * 5 / 2));
         _content.Raw.Append(bytes);
         _transcoder?.Transcode(bytes, final: false, _content.Text.Append);
@@ -110,5 +100,14 @@ internal sealed class GrowingVersion : IDisposable
         _content.Index.TruncateTo(published.RowCount);
         Sync();
         _reservation.Dispose();
+    }
+
+    /// <summary>The encoding of a transcoded version's bytes, told by its first bytes (a byte order mark, or UTF-16's zero bytes).</summary>
+    private static Encoding RawEncoding(TableContent content)
+    {
+        var start = new byte[Math.Min(SourceEncodings.DetectionLength, content.SizeBytes)];
+        content.Raw.CopyTo(0, start);
+        return SourceEncodings.TranscodeFrom(SourceEncodings.Detect(start, final: true) ?? SourceEncoding.Utf8)
+            ?? throw new InvalidOperationException($"The bytes of a {content.EncodingName} version were not recognised as UTF-16 or UTF-32.");
     }
 }
