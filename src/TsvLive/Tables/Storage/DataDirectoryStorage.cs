@@ -146,7 +146,15 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     {
         var folder = Path.Combine(_tables, id);
         var metadata = Path.Combine(folder, MetadataFile);
-        var table = await ReadMetadataAsync(metadata, cancellationToken);
+        StoredTable table;
+        try
+        {
+            table = await ReadMetadataAsync(metadata, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new TableNotFoundException(id); // deleted or expired meanwhile
+        }
         if (table.Version != version)
         {
             throw new InvalidOperationException($"Rows were appended to version {version} of table {id}, but version {table.Version} is stored.");
@@ -155,7 +163,7 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         Count(table.ChargedTo, bytes, []);
         try
         {
-            using (var file = File.OpenHandle(Path.Combine(folder, VersionFile(version)), FileMode.Open, FileAccess.Write))
+            using (var file = OpenToAppend(Path.Combine(folder, VersionFile(version)), id))
             {
                 var at = from;
                 foreach (var segment in content.Raw.Segments(from, content.SizeBytes))
@@ -176,6 +184,18 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         }
     }
 
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenToAppend(string path, string id)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new TableNotFoundException(id); // deleted or expired meanwhile
+        }
+    }
+
     /// <summary>One instance uses a data directory: rows are appended through it only, so none arrive from elsewhere.</summary>
     public Task<AppendedBytes?> ReadAppendedAsync(string id, int version, long from, CancellationToken cancellationToken) =>
         Task.FromResult<AppendedBytes?>(null);
@@ -190,26 +210,40 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
     private async Task<StoredContent?> OpenVersionAsync(string id, int? version, CancellationToken cancellationToken)
     {
         var metadata = Path.Combine(_tables, id, MetadataFile);
-        if (!File.Exists(metadata))
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
+            if (!File.Exists(metadata))
+            {
+                return null;
+            }
+            StoredTable table;
+            try
+            {
+                table = await ReadMetadataAsync(metadata, cancellationToken);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null; // deleted meanwhile
+            }
+            var described = version is null || version == table.Version ? table : table.Older?.FirstOrDefault(v => v.Version == version)?.AsTable(table);
+            if (described is null)
+            {
+                return null;
+            }
+            try
+            {
+                return new StoredContent(described, ReadAllAsync(File.OpenRead(Path.Combine(_tables, id, VersionFile(described.Version))), cancellationToken));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException
+                && (described.Version != table.Version || !File.Exists(metadata)))
+            {
+                return null; // an older version the disk budget took, or the table deleted meanwhile (its metadata goes first)
+            }
+            catch (FileNotFoundException) when (attempt < 3)
+            {
+                // Replaced twice meanwhile, and the version read of went out of the versions kept: read the metadata again.
+            }
         }
-        var table = await ReadMetadataAsync(metadata, cancellationToken);
-        var described = version is null || version == table.Version ? table : table.Older?.FirstOrDefault(v => v.Version == version)?.AsTable(table);
-        if (described is null)
-        {
-            return null;
-        }
-        FileStream bytes;
-        try
-        {
-            bytes = File.OpenRead(Path.Combine(_tables, id, VersionFile(described.Version)));
-        }
-        catch (FileNotFoundException) when (described.Version != table.Version)
-        {
-            return null; // an older version the disk budget took
-        }
-        return new StoredContent(described, ReadAllAsync(bytes, cancellationToken));
     }
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync(FileStream file, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -274,6 +308,8 @@ internal sealed partial class DataDirectoryStorage : ITableStorage
         var table = File.Exists(metadata) ? await ReadMetadataAsync(metadata, cancellationToken) : null;
         var owners = table is null ? [] : new[] { (table.Version, table.ChargedTo) }.Concat((table.Older ?? []).Select(v => (v.Version, v.ChargedTo))).ToList();
         var files = Directory.EnumerateFiles(folder, "*.tsv").Select(f => (Path.GetFileName(f), new FileInfo(f).Length)).ToList();
+        // The metadata first: from then on the table is gone for every reader, whatever the order the rest goes in.
+        File.Delete(metadata);
         Directory.Delete(folder, recursive: true);
         foreach (var (name, length) in files)
         {
